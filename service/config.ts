@@ -1,0 +1,111 @@
+// The whole runtime configuration, parsed from the environment once at startup and passed down
+// explicitly. Nothing else reads process.env.
+import { z } from "zod";
+
+export interface DatabaseConfig {
+  /** Where the database comes from: an explicit URL, pg's PG* variables, or a local embedded cluster. */
+  source: "url" | "pg-env" | "embedded";
+  /** Connection string; absent for "pg-env", filled in at startup for "embedded". */
+  url?: string;
+  poolMax: number;
+  ssl: "disable" | "require";
+  sslCa?: string;
+}
+
+export interface Config {
+  production: boolean;
+  host: string;
+  port: number;
+  /** The one canonical external origin: OAuth issuer, resource base, redirects. No trailing slash. */
+  publicBaseUrl: string;
+  /** The MCP endpoint URL users paste into clients; the `aud` of every access token. */
+  mcpResourceUrl: string;
+  /** Browser origins allowed to call /mcp besides publicBaseUrl's own. */
+  allowedOrigins: string[];
+  /** Proxy hops in front of the service (Cloud Run's front end, plus the load balancer in prod). */
+  trustProxyHops: number;
+  bodyLimitBytes: number;
+  dataDir: string;
+  database: DatabaseConfig;
+  logLevel: "error" | "warn" | "info" | "debug";
+  googleCloudProject?: string;
+  shutdownGraceMs: number;
+  bcryptCost: number;
+  /** 32-byte master key wrapping the data keys; generated into dataDir locally, required in production. */
+  encryptionMasterKey?: Buffer;
+}
+
+export class ConfigError extends Error {}
+
+const csv = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? "").split(",").map((item) => item.trim()).filter(Boolean));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  PUBLIC_BASE_URL: z.url().optional(),
+  ALLOWED_ORIGINS: csv.pipe(z.array(z.url())),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(1),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(100_000),
+  DATA_DIR: z.string().min(1).default(".data"),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  PGHOST: z.string().min(1).optional(),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_SSL: z.enum(["disable", "require"]).optional(),
+  DATABASE_SSL_CA: z.string().includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" }).optional(),
+  LOG_LEVEL: z.enum(["error", "warn", "info", "debug"]).default("info"),
+  GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(8_000),
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  TOKEN_ENCRYPTION_KEY: z
+    .string()
+    .transform((value) => Buffer.from(value, "base64"))
+    .refine((key) => key.length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)")
+    .optional(),
+});
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  if (production && !e.PUBLIC_BASE_URL) throw new ConfigError("PUBLIC_BASE_URL is required in production");
+  if (production && !publicBaseUrl.startsWith("https://")) throw new ConfigError("PUBLIC_BASE_URL must be https in production");
+  if (new URL(publicBaseUrl).pathname !== "/") throw new ConfigError("PUBLIC_BASE_URL must be an origin without a path");
+  if (production && !e.TOKEN_ENCRYPTION_KEY) throw new ConfigError("TOKEN_ENCRYPTION_KEY is required in production");
+
+  const source: DatabaseConfig["source"] = e.DATABASE_URL ? "url" : e.PGHOST ? "pg-env" : "embedded";
+  if (production && source === "embedded") throw new ConfigError("DATABASE_URL or PGHOST is required in production");
+
+  return {
+    production,
+    // Locally only this machine can reach the server; containers must listen on every interface.
+    host: e.HOST ?? (production ? "0.0.0.0" : "127.0.0.1"),
+    port: e.PORT,
+    publicBaseUrl,
+    mcpResourceUrl: `${publicBaseUrl}/mcp`,
+    allowedOrigins: e.ALLOWED_ORIGINS.map((origin) => new URL(origin).origin),
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    dataDir: e.DATA_DIR,
+    database: {
+      source,
+      url: e.DATABASE_URL,
+      poolMax: e.DB_POOL_MAX,
+      ssl: e.DATABASE_SSL ?? (source === "pg-env" ? "require" : "disable"),
+      sslCa: e.DATABASE_SSL_CA,
+    },
+    logLevel: e.LOG_LEVEL,
+    googleCloudProject: e.GOOGLE_CLOUD_PROJECT,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    bcryptCost: e.BCRYPT_COST,
+    encryptionMasterKey: e.TOKEN_ENCRYPTION_KEY,
+  };
+}

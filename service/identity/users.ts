@@ -1,0 +1,87 @@
+import bcrypt from "bcryptjs";
+import type { Queryable } from "../db/pool.js";
+import type { Tier } from "./tiers.js";
+
+export interface User {
+  id: string;
+  email: string;
+  displayName: string | null;
+  tier: Tier;
+  isAdmin: boolean;
+  createdAt: Date;
+}
+
+export interface Membership {
+  tenantId: string;
+  tenantSlug: string;
+  tenantName: string;
+  role: "owner" | "admin" | "member";
+}
+
+const COLUMNS = `id, email, display_name AS "displayName", tier, is_admin AS "isAdmin", created_at AS "createdAt"`;
+
+export interface NewUser {
+  email: string;
+  password: string;
+  displayName?: string;
+  tier?: Tier;
+  isAdmin?: boolean;
+}
+
+export async function createUser(db: Queryable, input: NewUser, bcryptCost: number): Promise<User> {
+  const passwordHash = await bcrypt.hash(input.password, bcryptCost);
+  const { rows } = await db.query<User>(
+    `INSERT INTO users (email, password_hash, display_name, tier, is_admin)
+     VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+    [input.email.trim(), passwordHash, input.displayName ?? null, input.tier ?? "free", input.isAdmin ?? false],
+  );
+  return rows[0];
+}
+
+export async function addMembership(
+  db: Queryable,
+  input: { tenantId: string; userId: string; role?: Membership["role"] },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO tenant_memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)
+     ON CONFLICT (tenant_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
+    [input.tenantId, input.userId, input.role ?? "member"],
+  );
+}
+
+export async function findUserByEmail(db: Queryable, email: string): Promise<User | undefined> {
+  const { rows } = await db.query<User>(`SELECT ${COLUMNS} FROM users WHERE lower(email) = lower($1)`, [email.trim()]);
+  return rows[0];
+}
+
+export async function findUserById(db: Queryable, id: string): Promise<User | undefined> {
+  const { rows } = await db.query<User>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+export async function listMemberships(db: Queryable, userId: string): Promise<Membership[]> {
+  const { rows } = await db.query<Membership>(
+    `SELECT m.tenant_id AS "tenantId", t.slug AS "tenantSlug", t.name AS "tenantName", m.role
+     FROM tenant_memberships m JOIN tenants t ON t.id = m.tenant_id
+     WHERE m.user_id = $1 ORDER BY m.created_at, t.slug`,
+    [userId],
+  );
+  return rows;
+}
+
+// Compared against when the email is unknown, so a miss costs the same time as a wrong password.
+const UNKNOWN_USER_HASH = bcrypt.hashSync("pierre-unknown-user", 10);
+
+/** The active user with this email and password, or undefined; timing does not reveal which part failed. */
+export async function verifyCredentials(db: Queryable, email: string, password: string): Promise<User | undefined> {
+  const { rows } = await db.query<User & { passwordHash: string; disabledAt: Date | null }>(
+    `SELECT ${COLUMNS}, password_hash AS "passwordHash", disabled_at AS "disabledAt"
+     FROM users WHERE lower(email) = lower($1)`,
+    [email.trim()],
+  );
+  const row = rows[0];
+  const matches = await bcrypt.compare(password, row?.passwordHash ?? UNKNOWN_USER_HASH);
+  if (!row || !matches || row.disabledAt) return undefined;
+  const { passwordHash: _hash, disabledAt: _disabled, ...user } = row;
+  return user;
+}
