@@ -1,0 +1,178 @@
+// Benchmarks (not tests): `npm run bench`. Starts the built service against a real PostgreSQL 16
+// (embedded, or BENCH_DATABASE_URL), and the bare-SDK baseline, then measures with autocannon:
+//   /health and authenticated tools/call at 16 and 64 connections (req/s, p50/p95/p99, RSS),
+//   cold start (spawn -> first 200 from /health, migrations already applied),
+//   our/baseline throughput ratio. Results go to stdout and bench/results/latest.json.
+// Knobs: BENCH_DURATION (seconds per run, default 10), BENCH_TOOL (default whoami).
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import autocannon from "autocannon";
+import pg from "pg";
+import { migrate } from "../service/db/migrate.js";
+import { startEmbeddedPostgres } from "../service/db/embedded.js";
+import { freePort } from "../service/free-port.js";
+import { createApiKey } from "../service/identity/api-keys.js";
+import { createTenant } from "../service/identity/tenants.js";
+import { addMembership, createUser } from "../service/identity/users.js";
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const TOOL = process.env.BENCH_TOOL ?? "whoami";
+const CONNECTIONS = [16, 64];
+const COLD_START_RUNS = 5;
+
+interface LoadResult {
+  scenario: string;
+  connections: number;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  maxRssMb?: number;
+}
+
+function toolCallBody(name: string, args: Record<string, unknown>): string {
+  return JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args } });
+}
+
+const MCP_HEADERS = {
+  "content-type": "application/json",
+  accept: "application/json, text/event-stream",
+  "mcp-protocol-version": "2025-11-25",
+};
+
+async function load(scenario: string, url: string, connections: number, options: Partial<autocannon.Options>, pid?: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let maxRss = 0;
+  const sampler = pid ? setInterval(() => (maxRss = Math.max(maxRss, rssMb(pid))), 200) : undefined;
+  const instance = autocannon({ url, connections, duration: DURATION, ...options });
+  instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+  const result = await instance;
+  if (sampler) clearInterval(sampler);
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN);
+  return {
+    scenario, connections,
+    requestsPerSecond: round(result.requests.average),
+    p50: at(0.5), p95: at(0.95), p99: at(0.99),
+    non2xx: result.non2xx, errors: result.errors,
+    ...(pid ? { maxRssMb: round(maxRss) } : {}),
+  };
+}
+
+function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+async function waitForHealth(url: string, started: bigint, timeoutMs = 15_000): Promise<number> {
+  while (Number(process.hrtime.bigint() - started) / 1e6 < timeoutMs) {
+    try {
+      if ((await fetch(`${url}/health`)).status === 200) return Number(process.hrtime.bigint() - started) / 1e6;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error(`${url} did not become healthy`);
+}
+
+async function startProcess(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string; coldStartMs: number }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "inherit"] });
+  const coldStartMs = await waitForHealth(url, started);
+  return { child, url, coldStartMs };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+async function prepareDatabase(url: string): Promise<string> {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  try {
+    await migrate(pool);
+    await pool.query("DELETE FROM tenants WHERE slug = 'bench'");
+    await pool.query("DELETE FROM users WHERE email = 'bench@example.com'");
+    await pool.query("DELETE FROM rate_limit_counters");
+    const tenant = await createTenant(pool, { slug: "bench", name: "Benchmark", tier: "enterprise" });
+    const user = await createUser(pool, { email: "bench@example.com", password: "bench-password-123", tier: "enterprise" }, 4);
+    await addMembership(pool, { tenantId: tenant.id, userId: user.id, role: "owner" });
+    // Limits far above what one run sends, so the limiter is exercised on every request but never rejects.
+    const { key } = await createApiKey(pool, { tenantId: tenant.id, userId: user.id, name: "bench", burstPerMinute: 2_000_000_000, monthlyQuota: 2_000_000_000 });
+    return key;
+  } finally {
+    await pool.end();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log("building service (npm run build)...");
+  execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit" });
+
+  const embedded = process.env.BENCH_DATABASE_URL ? undefined : await startEmbeddedPostgres(".data/bench");
+  const databaseUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
+  const apiKey = await prepareDatabase(databaseUrl);
+  const serviceEnv = { DATABASE_URL: databaseUrl, LOG_LEVEL: "info", DATA_DIR: ".data/bench", NODE_ENV: "development" };
+  const results: LoadResult[] = [];
+
+  try {
+    const coldStarts: number[] = [];
+    for (let run = 0; run < COLD_START_RUNS; run++) {
+      const { child, coldStartMs } = await startProcess(["dist/service/main.js"], serviceEnv);
+      coldStarts.push(round(coldStartMs));
+      await stop(child);
+    }
+    coldStarts.sort((a, b) => a - b);
+
+    const service = await startProcess(["dist/service/main.js"], serviceEnv);
+    const baseline = await startProcess(["--import", "tsx", "bench/baseline-server.ts"], {});
+    try {
+      const ourCall = { method: "POST" as const, headers: { ...MCP_HEADERS, "x-api-key": apiKey }, body: toolCallBody(TOOL, {}) };
+      const baselineCall = { method: "POST" as const, headers: MCP_HEADERS, body: toolCallBody("echo", { message: "hello" }) };
+      // Warm up JIT and the connection pools before measuring.
+      await load("warmup", `${service.url}/mcp`, 16, { ...ourCall, duration: 2 });
+      await load("warmup", `${baseline.url}/mcp`, 16, { ...baselineCall, duration: 2 });
+      for (const connections of CONNECTIONS) {
+        results.push(await load("pierre GET /health", `${service.url}/health`, connections, {}, service.child.pid));
+        results.push(await load(`pierre tools/call ${TOOL} (API key, DB)`, `${service.url}/mcp`, connections, ourCall, service.child.pid));
+        results.push(await load("baseline SDK tools/call echo", `${baseline.url}/mcp`, connections, baselineCall, baseline.child.pid));
+      }
+    } finally {
+      await stop(service.child);
+      await stop(baseline.child);
+    }
+
+    const ratios = CONNECTIONS.map((connections) => {
+      const ours = results.find((r) => r.connections === connections && r.scenario.startsWith("pierre tools/call"))!;
+      const base = results.find((r) => r.connections === connections && r.scenario.startsWith("baseline"))!;
+      return { connections, throughputRatio: round(ours.requestsPerSecond / base.requestsPerSecond) };
+    });
+    const report = {
+      date: new Date().toISOString(),
+      machine: `${cpus().length} x ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      durationSecondsPerRun: DURATION,
+      coldStartMs: { median: coldStarts[Math.floor(coldStarts.length / 2)], runs: coldStarts },
+      load: results,
+      ourOverBaseline: ratios,
+    };
+    console.table(results);
+    console.log("cold start (ms):", report.coldStartMs);
+    console.log("pierre/baseline tools/call throughput:", ratios);
+    mkdirSync("bench/results", { recursive: true });
+    writeFileSync("bench/results/latest.json", `${JSON.stringify(report, null, 2)}\n`);
+    console.log("written bench/results/latest.json");
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+await main();
