@@ -1,0 +1,87 @@
+// Express 5 access log: one line per request, correlated with Cloud Trace and a request id.
+import { randomUUID } from "node:crypto";
+import type { Request, RequestHandler } from "express";
+import type { HttpRequestLog, Logger } from "./logger.js";
+import { traceFromHeaders } from "./trace.js";
+
+declare module "express-serve-static-core" {
+  interface Locals {
+    /** Set by accessLog: a child logger whose entries carry this request's trace and request id. */
+    log: Logger;
+    /** Set by accessLog: the id echoed in the X-Request-Id response header. */
+    requestId: string;
+  }
+}
+
+// An incoming X-Request-Id is reused (so a caller can correlate) only if it is a plain token.
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * Middleware for the top of the app: assigns the request id, sets res.locals.log and res.locals.requestId,
+ * and logs the request once it is over. Query parameters carrying credentials (code, access_token,
+ * client_secret...) are masked in requestUrl by the logger's redaction format.
+ */
+export function accessLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const startedAt = process.hrtime.bigint();
+    const incomingId = req.get("x-request-id");
+    const requestId = incomingId !== undefined && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    const trace = traceFromHeaders(req.headers);
+    res.setHeader("X-Request-Id", requestId);
+    res.locals.requestId = requestId;
+    const log = logger.child(trace ? { requestId, trace } : { requestId });
+    res.locals.log = log;
+
+    // Read now: once the client is gone the socket no longer knows its address.
+    const request = requestFields(req);
+    // "close" follows "finish" for every response and also fires alone when the client disconnects
+    // first, so listening to it alone gives exactly one line per request.
+    res.once("close", () => {
+      const aborted = !res.writableFinished;
+      const status = res.headersSent ? res.statusCode : undefined;
+      const httpRequest: HttpRequestLog = {
+        ...request,
+        status,
+        responseSize: contentLength(res.getHeader("content-length")),
+        latency: formatLatency(process.hrtime.bigint() - startedAt),
+      };
+      const outcome = aborted ? "aborted" : String(status);
+      log.log(levelFor(status, aborted), `${req.method} ${request.requestUrl} ${outcome}`, aborted ? { httpRequest, aborted } : { httpRequest });
+    });
+    next();
+  };
+}
+
+// 5xx is our failure; 4xx and requests the client abandoned are worth a look; the rest is routine.
+function levelFor(status: number | undefined, aborted: boolean): "error" | "warn" | "info" {
+  if (status !== undefined && status >= 500) return "error";
+  if ((status !== undefined && status >= 400) || aborted) return "warn";
+  return "info";
+}
+
+function requestFields(req: Request): Omit<HttpRequestLog, "status" | "responseSize" | "latency"> {
+  return {
+    requestMethod: req.method,
+    // Path and query as received; Cloud Run's own request log already records scheme and host.
+    requestUrl: req.originalUrl,
+    requestSize: contentLength(req.get("content-length")),
+    userAgent: req.get("user-agent"),
+    // Honours the app's "trust proxy" setting (X-Forwarded-For behind Cloud Run's front end).
+    remoteIp: req.ip,
+    referer: req.get("referer"),
+    protocol: `HTTP/${req.httpVersion}`,
+  };
+}
+
+// Cloud Logging's int64 fields are JSON strings; anything but a plain byte count is left out.
+function contentLength(header: string | number | string[] | undefined): string | undefined {
+  const value = String(header ?? "");
+  return /^\d{1,15}$/.test(value) ? value : undefined;
+}
+
+/** A protobuf Duration as JSON: seconds with nine fractional digits, e.g. "0.012000000s". */
+export function formatLatency(nanoseconds: bigint): string {
+  const seconds = nanoseconds / 1_000_000_000n;
+  const fraction = (nanoseconds % 1_000_000_000n).toString().padStart(9, "0");
+  return `${seconds}.${fraction}s`;
+}
