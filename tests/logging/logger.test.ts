@@ -110,7 +110,7 @@ describe("Cloud Logging entry shape", () => {
     const { logger, output } = captureLogger({ pretty: true });
     logger.warn("slow provider", { provider: "strava", token: "tok-1" });
     expect(output()).toMatch(
-      /^\d{4}-\d{2}-\d{2}T[\d:.]+Z WARNING  slow provider \{"provider":"strava","token":"\[REDACTED\]"\}\n$/,
+      /^\d{4}-\d{2}-\d{2}T[\d:.]+Z WARNING {2}slow provider \{"provider":"strava","token":"\[REDACTED\]"\}\n$/,
     );
   });
 });
