@@ -1,0 +1,151 @@
+// The shape of one environment's configuration. Static choices (tiers, scaling, retention, feature
+// switches) live in dev.ts / staging.ts / prod.ts as plain data; deploy-time values (project id, domain,
+// images, canary) come from PIERRE_<ENV>_* environment variables and are merged in by load.ts.
+import { z } from "zod";
+import { overlappingPairs, parseCidr } from "./cidr.js";
+
+export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+function isCidr(value: string): boolean {
+  try {
+    parseCidr(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const cidr = z.string().refine(isCidr, "must be an IPv4 network in CIDR form such as 10.0.0.0/24");
+
+export const sqlTier = z.enum(["db-f1-micro", "db-g1-small", "db-custom-2-8192", "db-custom-4-16384"]);
+
+/** What each environment file declares. */
+export const environmentDefinitionSchema = z
+  .object({
+    name: z.enum(ENVIRONMENT_NAMES),
+    region: z.string().regex(/^[a-z]+-[a-z]+\d$/, "must be a GCP region such as us-central1"),
+    network: z.object({
+      subnetCidr: cidr,
+      connectorCidr: cidr.refine((value) => value.endsWith("/28"), "a Serverless VPC Access connector needs a /28"),
+      sqlPeeringCidr: cidr,
+      connector: z
+        .object({
+          machineType: z.enum(["f1-micro", "e2-micro", "e2-standard-4"]),
+          minInstances: z.number().int().min(2).max(9),
+          maxInstances: z.number().int().min(3).max(10),
+        })
+        .refine((c) => c.maxInstances > c.minInstances, "connector maxInstances must exceed minInstances"),
+    }),
+    database: z.object({
+      tier: sqlTier,
+      highAvailability: z.boolean(),
+      diskSizeGb: z.number().int().min(10),
+      diskAutoresizeLimitGb: z.number().int().min(0),
+      retainedBackups: z.number().int().min(1).max(365),
+      /** Connections each Cloud Run instance may open (the service's DB_POOL_MAX). */
+      poolMaxPerInstance: z.number().int().min(1).max(50),
+      /** Headroom above max instances x pool: superuser slots, migrations, an operator's psql. */
+      reservedConnections: z.number().int().min(5),
+      slowQueryMs: z.number().int().min(100),
+      deletionProtection: z.boolean(),
+    }),
+    service: z.object({
+      minInstances: z.number().int().min(0),
+      maxInstances: z.number().int().min(1).max(1000),
+      concurrency: z.number().int().min(1).max(1000),
+      cpu: z.enum(["1", "2", "4"]),
+      memory: z.enum(["512Mi", "1Gi", "2Gi"]),
+      requestTimeoutSeconds: z.number().int().min(10).max(3600),
+      logLevel: z.enum(["debug", "info", "warn", "error"]),
+      deletionProtection: z.boolean(),
+    }),
+    edge: z.object({
+      /** Global external Application Load Balancer in front of Cloud Run; also locks Cloud Run ingress to it. */
+      loadBalancer: z.boolean(),
+      cloudArmor: z.object({
+        enabled: z.boolean(),
+        /** Preconfigured WAF sensitivity (OWASP paranoia level); 1 has the fewest false positives. */
+        wafSensitivity: z.number().int().min(1).max(4),
+        rateLimit: z.object({
+          requestsPerMinute: z.number().int().min(10),
+          banAfterRequestsPer5Minutes: z.number().int().min(10),
+          banDurationSeconds: z.number().int().min(60).max(86_400),
+        }),
+        /** ISO 3166-1 alpha-2 codes refused at the edge; empty means no geo-fencing. */
+        blockedRegionCodes: z.array(z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as KP")),
+        layer7DdosDefense: z.boolean(),
+      }),
+    }),
+    logging: z.object({
+      retentionDays: z.number().int().min(1).max(3650),
+      sqlExportRetentionDays: z.number().int().min(7),
+      /** Cron (UTC) of the weekly SQL export to the backup bucket. */
+      sqlExportSchedule: z.string().min(9),
+    }),
+    registry: z.object({
+      keepRecentVersions: z.number().int().min(1),
+      deleteUntaggedAfterDays: z.number().int().min(1),
+    }),
+    alerting: z.object({
+      slackChannel: z.string().regex(/^#[a-z0-9._-]+$/, "must be a Slack channel name such as #pierre-alerts"),
+      /** Critical alerts page PagerDuty; when false they go to Slack like warnings. */
+      pageOnCritical: z.boolean(),
+      externalApiErrorsPer5Minutes: z.number().int().min(1),
+      /** Requests per second below which a week-over-week spike is noise, not an alert. */
+      trafficSpikeMinRequestsPerSecond: z.number().min(0),
+    }),
+  })
+  .superRefine((env, ctx) => {
+    const { subnetCidr, connectorCidr, sqlPeeringCidr } = env.network;
+    const ranges = [subnetCidr, connectorCidr, sqlPeeringCidr];
+    if (ranges.every(isCidr)) {
+      for (const [a, b] of overlappingPairs(ranges)) {
+        ctx.addIssue({ code: "custom", path: ["network"], message: `${a} overlaps ${b}; GCP rejects overlapping ranges` });
+      }
+    }
+    if (env.service.minInstances > env.service.maxInstances) {
+      ctx.addIssue({ code: "custom", path: ["service", "minInstances"], message: "must not exceed maxInstances" });
+    }
+    if (env.edge.cloudArmor.enabled && !env.edge.loadBalancer) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["edge", "cloudArmor", "enabled"],
+        message: "Cloud Armor attaches to a load balancer backend; enable edge.loadBalancer too",
+      });
+    }
+  });
+
+export type EnvironmentDefinition = z.infer<typeof environmentDefinitionSchema>;
+
+export interface CanaryRelease {
+  image: string;
+  /** Share of traffic on the candidate revision; 100 means promoted. */
+  percent: number;
+}
+
+export interface OAuthClientIds {
+  strava?: string;
+  garmin?: string;
+  fitbit?: string;
+}
+
+/** A fully resolved environment: the static definition plus the deploy-time values. */
+export interface EnvironmentConfig extends EnvironmentDefinition {
+  projectId: string;
+  /** Public host name; required when the load balancer is on, optional otherwise (run.app is used). */
+  domain?: string;
+  image: string;
+  canary?: CanaryRelease;
+  oauthClientIds: OAuthClientIds;
+  stateBucket: string;
+  /** Environment variables that fell back to a placeholder; a plan refuses to run while any remain. */
+  placeholders: string[];
+}
+
+export interface BootstrapConfig {
+  projectId: string;
+  stateBucket: string;
+  stateBucketLocation: string;
+  placeholders: string[];
+}

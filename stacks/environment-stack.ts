@@ -1,0 +1,116 @@
+import { DataGoogleProject } from "@cdktf/provider-google/lib/data-google-project/index.js";
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider/index.js";
+import { GcsBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../environments/schema.js";
+import { GOOGLE_APIS, ProjectApis } from "./apis.js";
+import { Database } from "./database.js";
+import { Edge } from "./edge.js";
+import { Identity } from "./identity.js";
+import { Logging } from "./logging.js";
+import { Monitoring } from "./monitoring.js";
+import { Network } from "./network.js";
+import { RandomProvider } from "./random-password.js";
+import { Registry } from "./registry.js";
+import { Secrets } from "./secrets.js";
+import { Service } from "./service.js";
+import { SqlExport } from "./sql-export.js";
+
+/** State of each environment lives under its own prefix in the shared, versioned state bucket. */
+export const statePrefix = (env: string): string => `pierre/${env}`;
+
+/** The whole deployment of one environment, in one GCP project. */
+export class EnvironmentStack extends TerraformStack {
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    super(scope, config.name);
+    const { name: env, projectId, region } = config;
+
+    new GcsBackend(this, { bucket: config.stateBucket, prefix: statePrefix(env) });
+    new GoogleProvider(this, "google", {
+      project: projectId,
+      region,
+      defaultLabels: { app: "pierre", env, managed_by: "cdktf" },
+    });
+    new RandomProvider(this, "random");
+
+    const apis = new ProjectApis(this, "apis", { projectId, apis: GOOGLE_APIS, placeholders: config.placeholders });
+    const project = new DataGoogleProject(this, "project", { projectId });
+
+    const identity = new Identity(this, "identity", { env, projectId, apis });
+    const network = new Network(this, "network", { env, region, network: config.network, apis });
+    const secrets = new Secrets(this, "secrets", {
+      runtimeServiceAccountMember: identity.runtime.member,
+      deletionProtection: config.database.deletionProtection,
+      apis,
+    });
+    const database = new Database(this, "database", {
+      env,
+      region,
+      database: config.database,
+      maxServiceInstances: config.service.maxInstances,
+      network,
+      password: secrets.databasePassword.result,
+      apis,
+    });
+    const registry = new Registry(this, "registry", { projectId, region, registry: config.registry, apis });
+
+    const service = new Service(this, "service", {
+      config,
+      projectNumber: project.number,
+      serviceAccountEmail: identity.runtime.email,
+      connectorId: network.connector.id,
+      database,
+      secrets,
+      apis,
+      dependsOn: [...identity.grants, ...secrets.accessGrants, database.database, database.user, network.nat],
+    });
+
+    const edge = config.edge.loadBalancer
+      ? new Edge(this, "edge", {
+          env,
+          region,
+          domain: config.domain!,
+          serviceName: service.service.name,
+          cloudArmor: config.edge.cloudArmor,
+          apis,
+        })
+      : undefined;
+
+    new Logging(this, "logging", { projectId, retentionDays: config.logging.retentionDays, apis });
+    const sqlExport = new SqlExport(this, "sql-export", {
+      env,
+      projectId,
+      region,
+      logging: config.logging,
+      database,
+      protectBucket: config.database.deletionProtection,
+      apis,
+    });
+
+    new Monitoring(this, "monitoring", {
+      env,
+      projectId,
+      serviceName: service.service.name,
+      // With ingress limited to the load balancer, run.app answers 404 to the checkers: probe the domain.
+      uptimeHost: config.edge.loadBalancer ? config.domain! : service.runAppHost,
+      sqlInstanceName: database.instance.name,
+      sqlMaxConnections: database.maxConnections,
+      alerting: config.alerting,
+      apis,
+    });
+
+    const output = (id: string, value: string, description: string) =>
+      new TerraformOutput(this, id, { value, description });
+    output("service_url", service.publicBaseUrl, "Public base URL of the MCP server");
+    output("run_app_url", service.service.uri, "Cloud Run URL (closed to the internet when the load balancer is on)");
+    if (edge) {
+      output("load_balancer_ip", edge.address.address, `Point an A record for ${config.domain} here`);
+      output("domain", config.domain!, "Domain served by the load balancer's managed certificate");
+    }
+    output("nat_egress_ip", network.egressAddress.address, "Source IP of calls to external APIs (for allow-lists)");
+    output("sql_connection_name", database.instance.connectionName, "Cloud SQL connection name (project:region:instance)");
+    output("artifact_registry", registry.imagePrefix, "Push service images here");
+    output("runtime_service_account", identity.runtime.email, "Identity the service runs as");
+    output("sql_export_bucket", sqlExport.bucket.url, "Weekly SQL exports");
+  }
+}

@@ -1,0 +1,175 @@
+import { CloudRunDomainMapping } from "@cdktf/provider-google/lib/cloud-run-domain-mapping/index.js";
+import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member/index.js";
+import {
+  CloudRunV2Service,
+  type CloudRunV2ServiceTemplateContainersEnv,
+  type CloudRunV2ServiceTraffic,
+} from "@cdktf/provider-google/lib/cloud-run-v2-service/index.js";
+import { Fn, TerraformLocal, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../environments/schema.js";
+import type { ProjectApis } from "./apis.js";
+import { DATABASE_NAME, DATABASE_PORT, DATABASE_USER, type Database } from "./database.js";
+import type { Secrets } from "./secrets.js";
+
+export const CONTAINER_PORT = 8081;
+const HEALTH_PATH = "/health";
+
+export interface ServiceProps {
+  config: EnvironmentConfig;
+  /** Project number (a Terraform reference): the deterministic run.app URL contains it. */
+  projectNumber: string;
+  serviceAccountEmail: string;
+  connectorId: string;
+  database: Database;
+  secrets: Secrets;
+  apis: ProjectApis;
+  /** What must exist before a revision can start: IAM grants, the database user, NAT. */
+  dependsOn: ITerraformDependable[];
+}
+
+export const serviceName = (env: string): string => `pierre-${env}`;
+
+/**
+ * The Pierre Cloud Run (v2) service.
+ *
+ * Revisions are named `<service>-<hash of image and template>`, so the same image with the same settings
+ * always maps to the same revision. Traffic is always pinned to named revisions (never "latest"), which is
+ * what makes canaries, promotion and rollback plain config changes:
+ * - no canary: 100% to the stable image's revision;
+ * - canary: the candidate image's revision gets `percent` (tag `candidate`), the stable one the rest (tag `stable`);
+ * - rollback: unset the canary image; the template returns to the stable revision, which already exists.
+ */
+export class Service extends Construct {
+  readonly service: CloudRunV2Service;
+  readonly publicBaseUrl: string;
+  readonly runAppUrl: string;
+  readonly runAppHost: string;
+
+  constructor(scope: Construct, id: string, props: ServiceProps) {
+    super(scope, id);
+    const { config } = props;
+    const name = serviceName(config.name);
+    // Deterministic Cloud Run URL; built with format() because it also feeds the fingerprint's jsonencode().
+    this.runAppUrl = Fn.format("https://%s-%s.%s.run.app", [name, props.projectNumber, config.region]);
+    this.publicBaseUrl = config.domain ? `https://${config.domain}` : this.runAppUrl;
+
+    const container = {
+      ports: { containerPort: CONTAINER_PORT, name: "http1" },
+      resources: {
+        limits: { cpu: config.service.cpu, memory: config.service.memory },
+        cpuIdle: true, // CPU only while a request is in flight (request-based billing)
+        startupCpuBoost: true,
+      },
+      env: this.environment(props),
+      startupProbe: {
+        httpGet: { path: HEALTH_PATH, port: CONTAINER_PORT },
+        periodSeconds: 5,
+        timeoutSeconds: 3,
+        failureThreshold: 24, // two minutes to boot and run migrations
+      },
+      livenessProbe: {
+        httpGet: { path: HEALTH_PATH, port: CONTAINER_PORT },
+        periodSeconds: 30,
+        timeoutSeconds: 5,
+        failureThreshold: 3,
+      },
+    };
+    const template = {
+      serviceAccount: props.serviceAccountEmail,
+      scaling: { minInstanceCount: config.service.minInstances, maxInstanceCount: config.service.maxInstances },
+      maxInstanceRequestConcurrency: config.service.concurrency,
+      timeout: `${config.service.requestTimeoutSeconds}s`,
+      // ALL_TRAFFIC: external API calls also go through the connector, hence out of Cloud NAT's static IP.
+      vpcAccess: { connector: props.connectorId, egress: "ALL_TRAFFIC" },
+    };
+    const fingerprint = new TerraformLocal(this, "template_fingerprint", Fn.sha256(Fn.jsonencode({ template, container })));
+    const revisionFor = (image: string) =>
+      `${name}-${Fn.substr(Fn.sha256(Fn.join(" ", [image, fingerprint.asString])), 0, 12)}`;
+
+    const deployedImage = config.canary?.image ?? config.image;
+    this.service = new CloudRunV2Service(this, "service", {
+      name,
+      location: config.region,
+      // With the load balancer in front, run.app must not be a way around Cloud Armor.
+      ingress: config.edge.loadBalancer ? "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" : "INGRESS_TRAFFIC_ALL",
+      deletionProtection: config.service.deletionProtection,
+      template: {
+        ...template,
+        revision: revisionFor(deployedImage),
+        containers: [{ ...container, image: deployedImage }],
+      },
+      traffic: trafficSplit(config, revisionFor),
+      dependsOn: [props.apis.api("run.googleapis.com"), ...props.dependsOn],
+    });
+
+    this.runAppHost = Fn.replace(this.service.uri, "https://", "");
+
+    new CloudRunV2ServiceIamMember(this, "public-invoker", {
+      name: this.service.name,
+      location: config.region,
+      role: "roles/run.invoker",
+      member: "allUsers", // MCP clients authenticate with Pierre's own OAuth, not with Google IAM
+    });
+
+    if (config.domain && !config.edge.loadBalancer) {
+      new CloudRunDomainMapping(this, "domain-mapping", {
+        name: config.domain,
+        location: config.region,
+        metadata: { namespace: config.projectId },
+        spec: { routeName: this.service.name },
+      });
+    }
+  }
+
+  private environment(props: ServiceProps): CloudRunV2ServiceTemplateContainersEnv[] {
+    const { config, database, secrets } = props;
+    const plain: Record<string, string | undefined> = {
+      NODE_ENV: "production",
+      LOG_LEVEL: config.service.logLevel,
+      PUBLIC_BASE_URL: this.publicBaseUrl,
+      PGHOST: database.instance.privateIpAddress,
+      PGPORT: String(DATABASE_PORT),
+      PGDATABASE: DATABASE_NAME,
+      PGUSER: DATABASE_USER,
+      DATABASE_SSL: "require",
+      DATABASE_SSL_CA: database.serverCaPem,
+      DB_POOL_MAX: String(config.database.poolMaxPerInstance),
+      STRAVA_CLIENT_ID: config.oauthClientIds.strava,
+      GARMIN_CLIENT_ID: config.oauthClientIds.garmin,
+      FITBIT_CLIENT_ID: config.oauthClientIds.fitbit,
+    };
+    const fromSecret = (variable: string, secret: string, version: string) => ({
+      name: variable,
+      valueSource: { secretKeyRef: { secret, version } },
+    });
+    return [
+      ...Object.entries(plain)
+        .filter((entry): entry is [string, string] => entry[1] !== undefined)
+        .map(([variable, value]) => ({ name: variable, value })),
+      // Pinned to the version Terraform wrote, so the service waits for it and picks up a rotation.
+      fromSecret("PGPASSWORD", secrets.databasePasswordSecret.secretId, secrets.databasePasswordVersion.version),
+      // Operator-managed secrets: the newest version at the time an instance starts.
+      ...Object.entries(secrets.operatorSecrets).map(([variable, secret]) =>
+        fromSecret(variable, secret.secretId, "latest"),
+      ),
+    ];
+  }
+}
+
+export function trafficSplit(
+  config: Pick<EnvironmentConfig, "image" | "canary">,
+  revisionFor: (image: string) => string,
+): CloudRunV2ServiceTraffic[] {
+  const pinned = (image: string, percent: number, tag?: string): CloudRunV2ServiceTraffic => ({
+    type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION",
+    revision: revisionFor(image),
+    percent,
+    tag,
+  });
+  if (!config.canary) return [pinned(config.image, 100)];
+  return [
+    pinned(config.image, 100 - config.canary.percent, "stable"),
+    pinned(config.canary.image, config.canary.percent, "candidate"),
+  ];
+}
