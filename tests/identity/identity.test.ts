@@ -58,6 +58,13 @@ describe("API keys", () => {
     expect(await revokeApiKey(pool, tenant.id, record.prefix)).toBe(false);
   });
 
+  it("authenticates every generated key, whatever characters its secret part holds", async () => {
+    const { tenant, user } = await member("many-keys", "many@example.com");
+    const keys = await Promise.all(Array.from({ length: 24 }, (_, i) => createApiKey(pool, { tenantId: tenant.id, userId: user.id, name: `k${i}` })));
+    expect(keys.some(({ key }) => key.slice(17).includes("_") || key.slice(17).includes("-"))).toBe(true);
+    for (const { key, record } of keys) expect((await authenticateApiKey(pool, key))?.apiKey?.id).toBe(record.id);
+  });
+
   it("rejects expired keys and keys whose user left the tenant", async () => {
     const { tenant, user } = await member("expiry", "expiry@example.com");
     const expired = await createApiKey(pool, { tenantId: tenant.id, userId: user.id, name: "old", expiresAt: new Date(Date.now() - 1000) });

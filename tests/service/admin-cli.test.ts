@@ -1,0 +1,52 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { authenticateApiKey } from "../../service/identity/api-keys.js";
+import { createTestDatabase } from "../support/database.js";
+import { runScript } from "../support/process.js";
+
+let env: Record<string, string>;
+let pool: pg.Pool;
+beforeAll(async () => {
+  const url = await createTestDatabase();
+  env = { DATABASE_URL: url, BCRYPT_COST: "4" };
+  pool = new pg.Pool({ connectionString: url, max: 2 });
+});
+afterAll(() => pool.end());
+
+const admin = (...args: string[]) => runScript("service/admin.ts", args, env);
+
+describe("admin CLI", () => {
+  it("creates a tenant, a user and an API key that authenticates, printing the key once", async () => {
+    expect((await admin("create-tenant", "--slug", "acme", "--name", "Acme Running", "--tier", "pro")).code).toBe(0);
+    const user = await admin("create-user", "--email", "coach@acme.example", "--tenant", "acme", "--role", "owner");
+    expect(user.code).toBe(0);
+    const { password } = JSON.parse(user.stdout);
+    expect(password).toMatch(/^[A-Za-z0-9_-]{20}$/);
+
+    const created = await admin("create-api-key", "--email", "coach@acme.example", "--tenant", "acme", "--name", "laptop", "--burst", "5");
+    expect(created.code).toBe(0);
+    const { apiKey, prefix } = JSON.parse(created.stdout);
+    expect(await authenticateApiKey(pool, apiKey)).toMatchObject({ tier: "free", apiKey: { burstPerMinute: 5 } });
+
+    const listed = await admin("list-api-keys", "--tenant", "acme");
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ prefix, name: "laptop", revokedAt: null })]);
+    expect(listed.stdout).not.toContain(apiKey);
+
+    expect((await admin("revoke-api-key", "--tenant", "acme", "--prefix", prefix)).code).toBe(0);
+    expect(await authenticateApiKey(pool, apiKey)).toBeUndefined();
+  });
+
+  it("explains bad input instead of failing with a stack trace", async () => {
+    const badEmail = await admin("create-user", "--email", "not-an-email", "--tenant", "acme");
+    expect(badEmail.code).toBe(1);
+    expect(badEmail.stderr).toMatch(/--email: /);
+    const missingTenant = await admin("create-api-key", "--email", "coach@acme.example", "--tenant", "nosuch");
+    expect(missingTenant).toMatchObject({ code: 1, stderr: expect.stringMatching(/no tenant nosuch/) });
+    const duplicate = await admin("create-tenant", "--slug", "acme", "--name", "Again");
+    expect(duplicate).toMatchObject({ code: 1, stderr: expect.stringMatching(/already exists/) });
+    const unknown = await admin("frobnicate");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/usage: npm run admin/);
+    for (const run of [badEmail, missingTenant, duplicate, unknown]) expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
