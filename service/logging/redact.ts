@@ -26,8 +26,8 @@ export function isSensitiveKey(key: string): boolean {
 
 type Replacement = string | ((match: string, ...groups: string[]) => string);
 
-// Applied in order to every string. Quantifiers are bounded where a pattern could otherwise rescan
-// a long run of characters from every position (quadratic time on a large logged blob).
+// Applied in order to every string. Patterns that scan a run of characters start only at the run's
+// beginning (lookbehind) and are bounded, so a large logged blob costs linear time, not quadratic.
 const TEXT_RULES: ReadonlyArray<readonly [RegExp, Replacement]> = [
   // "Bearer <token>" anywhere (headers copied into messages, error texts).
   [/(\bBearer\s+)[A-Za-z0-9\-._~+/]+=*/gi, `$1${REDACTED}`],
@@ -38,7 +38,7 @@ const TEXT_RULES: ReadonlyArray<readonly [RegExp, Replacement]> = [
   [/(\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/?#@]{0,128}:)[^\s/?#@]{1,256}@/gi, `$1${REDACTED}@`],
   // name=value pairs: query strings, form bodies, cookies, connection strings.
   [
-    /([A-Za-z][\w.-]{0,63})=([^\s&#"',;]+)/g,
+    /(?<![\w.-])([A-Za-z][\w.-]{0,127})=([^\s&#"',;]+)/g,
     (match, name) => (isSensitiveKey(name) ? `${name}=${REDACTED}` : match),
   ],
   // "name": "value" pairs of JSON text embedded in a string.
@@ -48,7 +48,7 @@ const TEXT_RULES: ReadonlyArray<readonly [RegExp, Replacement]> = [
   ],
   // john.doe@example.com -> j***@e***.com
   [
-    /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{0,63}@([A-Za-z0-9])[A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.([A-Za-z]{2,63})\b/g,
+    /(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{0,63}@([A-Za-z0-9])[A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.([A-Za-z]{2,63})\b/g,
     (_match, localFirst, domainFirst, topLevel) => `${localFirst}***@${domainFirst}***.${topLevel}`,
   ],
 ];
