@@ -46,7 +46,8 @@ export function accessLog(logger: Logger): RequestHandler {
         latency: formatLatency(process.hrtime.bigint() - startedAt),
       };
       const outcome = aborted ? "aborted" : String(status);
-      log.log(levelFor(status, aborted), `${req.method} ${request.requestUrl} ${outcome}`, aborted ? { httpRequest, aborted } : { httpRequest });
+      const fields = aborted ? { httpRequest, aborted } : { httpRequest };
+      log.log(levelFor(status, aborted), `${req.method} ${request.requestUrl} ${outcome}`, fields);
     });
     next();
   };
@@ -80,7 +81,7 @@ function contentLength(header: string | number | string[] | undefined): string |
 }
 
 /** A protobuf Duration as JSON: seconds with nine fractional digits, e.g. "0.012000000s". */
-export function formatLatency(nanoseconds: bigint): string {
+function formatLatency(nanoseconds: bigint): string {
   const seconds = nanoseconds / 1_000_000_000n;
   const fraction = (nanoseconds % 1_000_000_000n).toString().padStart(9, "0");
   return `${seconds}.${fraction}s`;

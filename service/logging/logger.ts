@@ -97,6 +97,7 @@ function cloudLoggingEntry(
 ): Record<string, unknown> {
   const { level, message, ...fields } = info;
   const special: Record<string, unknown> = {
+    // Every configured level has a severity (winston drops unknown levels); DEFAULT means "none".
     severity: SEVERITY.get(level) ?? "DEFAULT",
     message: message ?? "",
     time: new Date().toISOString(),

@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { API_KEY_PATTERN as ISSUED_API_KEY } from "../../service/identity/api-keys.js";
 import {
   API_KEY_PATTERN,
   describeBody,
@@ -302,5 +304,16 @@ describe("API_KEY_PATTERN", () => {
     expect(wholeKey.test("pk_test_ABCDEFGHIJKLMNOPQRST")).toBe(true);
     expect(wholeKey.test("pk_live_short")).toBe(false);
     expect(wholeKey.test("sk_live_4eC39HqLyjWDarjtT1zdp7dc")).toBe(false);
+  });
+
+  it("removes keys in the format the API-key module issues, but not their visible prefix", () => {
+    for (let sample = 0; sample < 20; sample += 1) {
+      const prefix = `pk_live_${randomBytes(6).toString("base64url").replace(/[-_]/g, "0")}`;
+      const key = `${prefix}_${randomBytes(32).toString("base64url")}`;
+      expect(ISSUED_API_KEY.test(key)).toBe(true);
+      expect(redactText(`X-API-Key was ${key}.`)).toBe(`X-API-Key was ${REDACTED}.`);
+      // The 16-character prefix identifies a key (admin revoke-api-key) and is not a secret.
+      expect(redactText(`revoked ${prefix}`)).toBe(`revoked ${prefix}`);
+    }
   });
 });
