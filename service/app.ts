@@ -8,6 +8,7 @@ import type { Config } from "./config.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import { healthRouter } from "./http/health.js";
 import { accessLog } from "./logging/index.js";
+import { createOAuth } from "./oauth/index.js";
 
 export interface AppDeps {
   config: Config;
@@ -38,6 +39,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(cors({ origin: true, exposedHeaders: EXPOSED_HEADERS, allowedHeaders: ALLOWED_HEADERS, maxAge: 600 }));
 
   app.use(healthRouter(pool));
+  const oauth = createOAuth({ config, pool, logger });
+  app.use(oauth.router);
 
   app.use(notFound);
   app.use(errorHandler(logger));

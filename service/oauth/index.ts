@@ -6,23 +6,21 @@ import { Router } from "express";
 import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "../config.js";
-import type { Principal } from "../identity/principal.js";
-import { authorizationServerMetadata, PATHS, protectedResourceMetadata } from "./metadata.js";
+import { Keyring } from "../crypto/envelope.js";
+import { AccessTokens, type OAuthPrincipal } from "./access-tokens.js";
+import { authorizeRoutes } from "./authorize-routes.js";
+import { discoveryRoutes } from "./discovery-routes.js";
+import { Grants } from "./grants.js";
+import { SigningKeys } from "./signing-keys.js";
+import { tokenRoutes } from "./token-routes.js";
 
+export type { OAuthPrincipal } from "./access-tokens.js";
 export { protectedResourceMetadataUrl, wwwAuthenticateHeader } from "./metadata.js";
 
 export interface OAuthDeps {
   config: Config;
   pool: pg.Pool;
   logger: Logger;
-}
-
-/** A Principal authenticated by one of our access tokens. */
-export interface OAuthPrincipal extends Principal {
-  via: "oauth";
-  clientId: string;
-  /** When the access token expires. */
-  expiresAt: Date;
 }
 
 export interface OAuth {
@@ -34,20 +32,19 @@ export interface OAuth {
   rotateSigningKey(): Promise<{ kid: string }>;
 }
 
-export function createOAuth({ config }: OAuthDeps): OAuth {
+export function createOAuth({ config, pool, logger }: OAuthDeps): OAuth {
+  const keyring = config.encryptionMasterKey ? new Keyring(pool, config.encryptionMasterKey) : undefined;
+  const keys = new SigningKeys(pool, keyring);
+  const accessTokens = new AccessTokens(config, pool, keys);
+  const grants = new Grants(pool, accessTokens);
+
   const router = Router();
-  router.get([PATHS.authorizationServerMetadata, PATHS.openidConfiguration], (_req, res) => {
-    res.json(authorizationServerMetadata(config));
-  });
-  router.get([PATHS.protectedResourceMetadata, `${PATHS.protectedResourceMetadata}/mcp`], (_req, res) => {
-    res.json(protectedResourceMetadata(config));
-  });
+  router.use(discoveryRoutes(config, keys));
+  router.use(authorizeRoutes({ config, pool, grants, logger }));
+  router.use(tokenRoutes({ config, pool, grants, logger }));
   return {
     router,
-    // Work in progress: the signature is final, the implementation lands next.
-    verifyAccessToken: async () => undefined,
-    rotateSigningKey: async () => {
-      throw new Error("not implemented yet");
-    },
+    verifyAccessToken: (token) => accessTokens.verify(token),
+    rotateSigningKey: () => keys.rotate(),
   };
 }

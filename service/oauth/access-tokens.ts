@@ -1,0 +1,134 @@
+// Access tokens: RS256 JWTs in the RFC 9068 profile (typ at+jwt), audience = the MCP resource URL.
+// Verification checks the signature by kid, issuer, audience and expiry, then asks the database once
+// whether the grant (token family) is still live, the user still enabled and the token not revoked.
+import { randomUUID } from "node:crypto";
+import jwt from "jsonwebtoken";
+import type pg from "pg";
+import { z } from "zod";
+import type { Config } from "../config.js";
+import type { Queryable } from "../db/pool.js";
+import type { Principal } from "../identity/principal.js";
+import type { Tier } from "../identity/tiers.js";
+import { ACCESS_TOKEN_TTL_SECONDS } from "./lifetimes.js";
+import { issuer } from "./metadata.js";
+import { formatScope, parseScope } from "./scopes.js";
+import type { SigningKeys } from "./signing-keys.js";
+
+/** A Principal authenticated by one of our access tokens. */
+export interface OAuthPrincipal extends Principal {
+  via: "oauth";
+  clientId: string;
+  /** When the access token expires. */
+  expiresAt: Date;
+}
+
+/** Who a token is for: one user in one tenant, through one client, within one grant. */
+export interface TokenSubject {
+  userId: string;
+  tenantId: string;
+  clientId: string;
+  familyId: string;
+}
+
+const TOKEN_TYPE = "at+jwt";
+
+const claimsSchema = z.object({
+  sub: z.uuid(),
+  tenant_id: z.uuid(),
+  client_id: z.string().min(1),
+  family_id: z.uuid(),
+  scope: z.string(),
+  jti: z.string().min(1).max(100),
+  exp: z.number().int(),
+  iat: z.number().int(),
+});
+export type AccessTokenClaims = z.infer<typeof claimsSchema>;
+
+export class AccessTokens {
+  constructor(
+    private readonly config: Config,
+    private readonly pool: pg.Pool,
+    private readonly keys: SigningKeys,
+  ) {}
+
+  async issue(subject: TokenSubject, scopes: readonly string[]): Promise<{ accessToken: string; expiresIn: number }> {
+    const key = await this.keys.current();
+    const accessToken = jwt.sign(
+      { client_id: subject.clientId, scope: formatScope(scopes), tenant_id: subject.tenantId, family_id: subject.familyId },
+      key.privateKey,
+      {
+        algorithm: "RS256",
+        keyid: key.kid,
+        header: { alg: "RS256", typ: TOKEN_TYPE },
+        issuer: issuer(this.config),
+        audience: this.config.mcpResourceUrl,
+        subject: subject.userId,
+        jwtid: randomUUID(),
+        expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+      },
+    );
+    return { accessToken, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
+  }
+
+  /**
+   * The claims of a token we issued for our MCP resource: signature by a known kid, RS256 only,
+   * exact issuer and audience, at+jwt type, unexpired (unless `ignoreExpiration`, for revocation).
+   */
+  async claims(token: string, { ignoreExpiration = false } = {}): Promise<AccessTokenClaims | undefined> {
+    const decoded = jwt.decode(token, { complete: true });
+    if (!decoded || decoded.header.typ !== TOKEN_TYPE || typeof decoded.header.kid !== "string") return undefined;
+    const publicKey = await this.keys.verificationKey(decoded.header.kid);
+    if (!publicKey) return undefined;
+    try {
+      const payload = jwt.verify(token, publicKey, {
+        algorithms: ["RS256"],
+        issuer: issuer(this.config),
+        audience: this.config.mcpResourceUrl,
+        ignoreExpiration,
+      });
+      const parsed = claimsSchema.safeParse(payload);
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async verify(token: string): Promise<OAuthPrincipal | undefined> {
+    const claims = await this.claims(token);
+    if (!claims) return undefined;
+    const tier = await liveGrantTier(this.pool, claims);
+    if (!tier) return undefined;
+    return {
+      userId: claims.sub,
+      tenantId: claims.tenant_id,
+      tier,
+      scopes: parseScope(claims.scope),
+      via: "oauth",
+      clientId: claims.client_id,
+      expiresAt: new Date(claims.exp * 1000),
+    };
+  }
+}
+
+/**
+ * The user's tier when the token's grant is unrevoked, the user enabled and the token itself not
+ * revoked. Membership needs no join: a family row is deleted with its membership (foreign key cascade).
+ */
+async function liveGrantTier(db: Queryable, claims: AccessTokenClaims): Promise<Tier | undefined> {
+  const { rows } = await db.query<{ tier: Tier }>(
+    `SELECT u.tier FROM oauth2_token_families f JOIN users u ON u.id = f.user_id
+     WHERE f.id = $1 AND f.user_id = $2 AND f.tenant_id = $3 AND f.client_id = $4
+       AND f.revoked_at IS NULL AND u.disabled_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM oauth2_revoked_access_tokens r WHERE r.jti = $5)`,
+    [claims.family_id, claims.sub, claims.tenant_id, claims.client_id, claims.jti],
+  );
+  return rows[0]?.tier;
+}
+
+/** RFC 7009 for an access token: remembered until it would have expired anyway. */
+export async function revokeAccessToken(db: Queryable, claims: AccessTokenClaims): Promise<void> {
+  await db.query(
+    `INSERT INTO oauth2_revoked_access_tokens (jti, expires_at) VALUES ($1, to_timestamp($2)) ON CONFLICT (jti) DO NOTHING`,
+    [claims.jti, claims.exp],
+  );
+}
