@@ -1,6 +1,7 @@
 // The whole runtime configuration, parsed from the environment once at startup and passed down
 // explicitly. Nothing else reads process.env.
 import { z } from "zod";
+import { logLevelSchema, type LogLevel } from "./logging/index.js";
 
 export interface DatabaseConfig {
   /** Where the database comes from: an explicit URL, pg's PG* variables, or a local embedded cluster. */
@@ -27,7 +28,7 @@ export interface Config {
   bodyLimitBytes: number;
   dataDir: string;
   database: DatabaseConfig;
-  logLevel: "error" | "warn" | "info" | "debug";
+  logLevel: LogLevel;
   googleCloudProject?: string;
   shutdownGraceMs: number;
   bcryptCost: number;
@@ -56,7 +57,7 @@ const envSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   DATABASE_SSL: z.enum(["disable", "require"]).optional(),
   DATABASE_SSL_CA: z.string().includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" }).optional(),
-  LOG_LEVEL: z.enum(["error", "warn", "info", "debug"]).default("info"),
+  LOG_LEVEL: logLevelSchema,
   GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(8_000),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
