@@ -1,0 +1,59 @@
+// The MCP protocol object for one HTTP request.
+//
+// Why a new low-level `Server` per request instead of one McpServer: a Protocol instance holds one
+// transport (connect() throws when already connected) and keys in-flight requests by JSON-RPC id, so one
+// server cannot safely serve concurrent requests of different clients; and a stateless transport
+// refuses a second request. McpServer, built per request as in the SDK's stateless example, re-registers
+// every tool and converts every zod schema to JSON Schema on each tools/list. Here everything expensive
+// is built once (tool catalog, JSON Schemas, the tools/list result, the JSON Schema validator) and a
+// request only pays for a bare Server and two handler registrations.
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import packageJson from "../../package.json" with { type: "json" };
+import type { ToolCatalog, ToolContext } from "./tools/index.js";
+
+const SERVER_INFO = { name: "pierre", version: packageJson.version };
+
+const INSTRUCTIONS =
+  "Pierre reads the caller's fitness data from connected providers (Strava, Garmin, Fitbit). " +
+  "Call whoami to see the account, tier and remaining quota, get_connection_status to see which providers are connected.";
+
+// The Server only validates elicitation replies with it (Pierre never elicits); by default it would
+// build a new Ajv instance per Server, i.e. per request.
+const jsonSchemaValidator = new AjvJsonSchemaValidator();
+
+export function createRequestServer(catalog: ToolCatalog, context: ToolContext): Server {
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: { listChanged: false } },
+    instructions: INSTRUCTIONS,
+    jsonSchemaValidator,
+  });
+  server.setRequestHandler(ListToolsRequestSchema, () => catalog.listResult);
+  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    const { name, arguments: args } = request.params;
+    const tool = catalog.find(name);
+    // Unknown tools are a protocol error (-32602), as the MCP specification's tools page shows.
+    if (!tool) throw new JsonRpcError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    try {
+      return await tool.call(args, context);
+    } catch (error) {
+      context.log.error("tool failed", { tool: name, error });
+      throw new JsonRpcError(ErrorCode.InternalError, "Internal error");
+    }
+  });
+  return server;
+}
+
+/**
+ * The SDK answers a handler's error with its `code` and `message`. Its McpError would prefix the message
+ * with "MCP error <code>: "; this keeps the message as written.
+ */
+class JsonRpcError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}

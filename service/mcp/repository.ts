@@ -1,0 +1,38 @@
+// SQL the MCP tools read. Every query takes the tenant id AND the user id of the caller.
+import type { Queryable } from "../db/pool.js";
+
+export const PROVIDERS = ["strava", "garmin", "fitbit"] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export interface Account {
+  email: string;
+  displayName: string | null;
+  role: "owner" | "admin" | "member";
+}
+
+/** The caller's user record as a member of the tenant; undefined once the membership is gone. */
+export async function findAccount(db: Queryable, tenantId: string, userId: string): Promise<Account | undefined> {
+  const { rows } = await db.query<Account>(
+    `SELECT u.email, u.display_name AS "displayName", m.role
+     FROM tenant_memberships m JOIN users u ON u.id = m.user_id
+     WHERE m.tenant_id = $1 AND m.user_id = $2`,
+    [tenantId, userId],
+  );
+  return rows[0];
+}
+
+export interface ProviderConnection {
+  provider: Provider;
+  status: "pending" | "connected" | "disconnected" | "error";
+  connectedAt: Date | null;
+  lastSyncAt: Date | null;
+}
+
+export async function listProviderConnections(db: Queryable, tenantId: string, userId: string): Promise<ProviderConnection[]> {
+  const { rows } = await db.query<ProviderConnection>(
+    `SELECT provider, status, connected_at AS "connectedAt", last_sync_at AS "lastSyncAt"
+     FROM provider_connections WHERE tenant_id = $1 AND user_id = $2`,
+    [tenantId, userId],
+  );
+  return rows;
+}

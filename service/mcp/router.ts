@@ -1,0 +1,137 @@
+// POST /mcp: MCP Streamable HTTP in stateless mode, so any instance behind the load balancer can answer
+// any request (no session id, a fresh transport per request; GET and DELETE answer 405).
+//
+// A request passes, in order: Origin check (403), authentication (401 + WWW-Authenticate), rate limits
+// (429 + Retry-After; RateLimit headers on every authenticated response), MCP-Protocol-Version (400),
+// JSON body (413 over config.bodyLimitBytes, 400 -32700 when malformed, 415 when not JSON), JSON-RPC shape
+// (400 -32600), tool scopes (403 insufficient_scope), then the SDK transport. Every error body is a
+// JSON-RPC error with id null, as the SDK's own transport errors are.
+import express, { Router, type RequestHandler, type Response } from "express";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import {
+  ErrorCode,
+  isJSONRPCRequest,
+  JSONRPCMessageSchema,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type JSONRPCMessage,
+} from "@modelcontextprotocol/sdk/types.js";
+import type pg from "pg";
+import type { Config } from "../config.js";
+import { clientErrorFrom } from "../http/errors.js";
+import type { Principal } from "../identity/principal.js";
+import type { Scope } from "../identity/scopes.js";
+import { wwwAuthenticateHeader } from "../oauth/index.js";
+import { principalLimits, rateLimitHeaders, type RateLimiter } from "../ratelimit/index.js";
+import { authenticate, type VerifyAccessToken } from "./auth.js";
+import { createOriginCheck } from "./origin.js";
+import { createRequestServer } from "./protocol.js";
+import { createToolCatalog, PIERRE_TOOLS, type McpTool, type ToolCatalog } from "./tools/index.js";
+
+export interface McpRouterDeps {
+  config: Config;
+  pool: pg.Pool;
+  rateLimiter: RateLimiter;
+  verifyAccessToken: VerifyAccessToken;
+  /** The tools to serve; Pierre's catalog unless a test passes its own. */
+  tools?: McpTool[];
+}
+
+/** JSON-RPC's "implementation-defined server error" code, used for HTTP-level refusals. */
+const SERVER_ERROR = -32000;
+
+export function mcpRouter(deps: McpRouterDeps): Router {
+  const { config, pool, rateLimiter, verifyAccessToken } = deps;
+  const path = new URL(config.mcpResourceUrl).pathname;
+  const catalog = createToolCatalog(deps.tools ?? PIERRE_TOOLS);
+  const originAllowed = createOriginCheck(config);
+  // strict: false so that valid JSON which is not an object (e.g. `1`) reaches the JSON-RPC check (-32600).
+  const parseJson = express.json({ limit: config.bodyLimitBytes, strict: false });
+
+  const router = Router();
+  router.post(path, async (req, res) => {
+    if (!originAllowed(req.get("origin"))) return refuse(res, 403, SERVER_ERROR, "Forbidden: Origin not allowed");
+
+    const auth = await authenticate(req, pool, verifyAccessToken);
+    if (auth.outcome !== "authenticated") {
+      const challenge = wwwAuthenticateHeader(config, auth.outcome === "invalid" ? "invalid_token" : undefined);
+      const message = auth.outcome === "invalid" ? "Unauthorized: invalid credentials" : "Unauthorized: credentials required";
+      return refuse(res, 401, SERVER_ERROR, message, { "WWW-Authenticate": challenge });
+    }
+    const { principal, tenant } = auth;
+
+    const rateLimit = await rateLimiter.consume(principalLimits(principal, tenant.tier), res.locals.log);
+    res.set(rateLimitHeaders(rateLimit));
+    if (!rateLimit.allowed) {
+      return refuse(res, 429, SERVER_ERROR, `Too Many Requests: rate limit exceeded, retry in ${rateLimit.retryAfterSeconds} s`);
+    }
+
+    // Only versions the SDK can negotiate in initialize; absent means the negotiated default (spec).
+    const version = req.get("mcp-protocol-version");
+    if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      return refuse(res, 400, SERVER_ERROR, `Bad Request: unsupported MCP-Protocol-Version ${JSON.stringify(version)}; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")}`);
+    }
+
+    const bodyError = await readJson(parseJson, req, res);
+    if (bodyError) return refuse(res, bodyError.status, bodyError.status === 400 ? ErrorCode.ParseError : SERVER_ERROR, bodyError.message);
+    if (req.body === undefined) return refuse(res, 415, SERVER_ERROR, "Unsupported Media Type: Content-Type must be application/json");
+    const messages = jsonRpcMessages(req.body);
+    if (!messages) return refuse(res, 400, ErrorCode.InvalidRequest, "Invalid Request: not a JSON-RPC 2.0 message or batch");
+
+    const scope = missingScope(catalog, messages, principal);
+    if (scope) {
+      const challenge = wwwAuthenticateHeader(config, "insufficient_scope", `this tool requires the ${scope} scope`);
+      return refuse(res, 403, SERVER_ERROR, `Forbidden: this tool requires the ${scope} scope`, { "WWW-Authenticate": challenge });
+    }
+
+    const server = createRequestServer(catalog, { principal, tenant, db: pool, rateLimit, log: res.locals.log });
+    // JSON responses rather than SSE: no tool streams progress, and plain JSON is cheaper for both ends.
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    // Closing the server closes the transport and aborts handlers still running for a vanished client.
+    res.on("close", () => void server.close());
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  });
+
+  // Stateless: no SSE stream to open (GET) and no session to end (DELETE).
+  router.all(path, (_req, res) => refuse(res, 405, SERVER_ERROR, "Method Not Allowed: use POST", { Allow: "POST" }));
+  return router;
+}
+
+function refuse(res: Response, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+  res.status(status).set(headers).json({ jsonrpc: "2.0", error: { code, message }, id: null });
+}
+
+/** Runs the JSON body parser; returns its client error (malformed, too large, bad charset), if any. */
+function readJson(parseJson: RequestHandler, req: express.Request, res: Response): Promise<{ status: number; message: string } | undefined> {
+  return new Promise((resolve, reject) => {
+    void parseJson(req, res, (error?: unknown) => {
+      if (error === undefined) return resolve(undefined);
+      const clientError = clientErrorFrom(error);
+      if (clientError) resolve({ status: clientError.status, message: clientError.message });
+      else reject(error);
+    });
+  });
+}
+
+function jsonRpcMessages(body: unknown): JSONRPCMessage[] | undefined {
+  const candidates: unknown[] = Array.isArray(body) ? body : [body];
+  if (candidates.length === 0) return undefined;
+  const messages: JSONRPCMessage[] = [];
+  for (const candidate of candidates) {
+    const parsed = JSONRPCMessageSchema.safeParse(candidate);
+    if (!parsed.success) return undefined;
+    messages.push(parsed.data);
+  }
+  return messages;
+}
+
+/** A scope some tools/call in the body needs and the caller lacks (OAuth step-up, MCP 2025-11-25). */
+function missingScope(catalog: ToolCatalog, messages: JSONRPCMessage[], principal: Principal): Scope | undefined {
+  for (const message of messages) {
+    if (!isJSONRPCRequest(message) || message.method !== "tools/call") continue;
+    const name = message.params?.name;
+    const tool = typeof name === "string" ? catalog.find(name) : undefined;
+    if (tool && !principal.scopes.includes(tool.requiredScope)) return tool.requiredScope;
+  }
+  return undefined;
+}

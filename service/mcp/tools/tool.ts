@@ -1,0 +1,86 @@
+// A tool = zod input and output schemas + a function of the authenticated caller. defineTool turns the
+// schemas into JSON Schema once, at module load, and wraps the function so that the result always has
+// `structuredContent` with exactly the output schema's keys plus the same JSON as a text block.
+import type { CallToolResult, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import type { Queryable } from "../../db/pool.js";
+import type { Principal } from "../../identity/principal.js";
+import type { Scope } from "../../identity/scopes.js";
+import type { Tenant } from "../../identity/tenants.js";
+import type { Logger } from "../../logging/index.js";
+import type { RateLimitDecision } from "../../ratelimit/index.js";
+
+/** What a tool may use. Every query a tool makes is scoped by principal.tenantId AND principal.userId. */
+export interface ToolContext {
+  principal: Principal;
+  tenant: Tenant;
+  db: Queryable;
+  /** This request's rate-limit charge (empty usage when the limiter failed open). */
+  rateLimit: RateLimitDecision;
+  log: Logger;
+}
+
+export interface ToolSpec<Input extends z.ZodObject, Output extends z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  /** Callers without this scope get 403 insufficient_scope before the call reaches the tool. */
+  requiredScope: Scope;
+  annotations: Omit<ToolAnnotations, "title">;
+  input: Input;
+  output: Output;
+  run(input: z.output<Input>, context: ToolContext): Promise<z.input<Output>>;
+}
+
+export interface McpTool {
+  /** The tools/list entry, JSON Schemas included, computed once. */
+  definition: Tool;
+  requiredScope: Scope;
+  call(args: unknown, context: ToolContext): Promise<CallToolResult>;
+}
+
+export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(spec: ToolSpec<Input, Output>): McpTool {
+  // draft-07, as the SDK's McpServer emits and its client's validator reads.
+  const definition: Tool = {
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
+    inputSchema: z.toJSONSchema(spec.input, { target: "draft-7", io: "input" }) as Tool["inputSchema"],
+    outputSchema: z.toJSONSchema(spec.output, { target: "draft-7", io: "output" }) as Tool["outputSchema"],
+    annotations: { title: spec.title, ...spec.annotations },
+  };
+  return {
+    definition,
+    requiredScope: spec.requiredScope,
+    async call(args, context) {
+      const input = spec.input.safeParse(args ?? {});
+      // A tool execution error, not a protocol error, so the model can read it and correct the call.
+      if (!input.success) return toolError(`Invalid arguments for ${spec.name}: ${z.prettifyError(input.error)}`);
+      // Parsing the result drops keys the schema does not name: clients reject structuredContent with
+      // keys its outputSchema (additionalProperties: false) does not allow.
+      let result: z.input<Output>;
+      try {
+        result = await spec.run(input.data, context);
+      } catch (error) {
+        if (error instanceof ToolError) return toolError(error.message);
+        throw error;
+      }
+      const output = spec.output.parse(result) as Record<string, unknown>;
+      return { content: [{ type: "text", text: JSON.stringify(output) }], structuredContent: output };
+    },
+  };
+}
+
+/** Thrown by a tool for a failure the caller should read (a tool result with isError), not a bug. */
+export class ToolError extends Error {}
+
+function toolError(message: string): CallToolResult {
+  return { content: [{ type: "text", text: message }], isError: true };
+}
+
+/** Timestamps in tool output: ISO 8601 UTC strings, null when unknown. */
+export const isoTimestamp = z.iso.datetime().nullable();
+
+export function toIso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}

@@ -1,0 +1,124 @@
+// Decides whether a request is within its limits, using counters every instance shares.
+//
+// Failure policy: FAIL OPEN. If the counter statement fails (database down, pool exhausted), the request
+// is allowed without rate-limit headers and a warning is logged. Every route behind the limiter needs
+// the same database for its own work, so failing closed would only turn a database blip into a wall of
+// 429s; failing open keeps whatever can still be served working while the outage is visible in logs.
+import type pg from "pg";
+import { chargeCounters, deleteExpiredCounters, type CounterHit, type CounterState, type RateWindow } from "./counters.js";
+
+/** Who a bucket belongs to; shown to users (whoami) and used to pick header values. */
+export type LimitScope = "api_key" | "user" | "tenant" | "ip";
+
+export interface Limit extends CounterHit {
+  scope: LimitScope;
+}
+
+export interface BucketUsage extends Limit, Omit<CounterState, "bucket"> {}
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** The buckets charged for this request (month buckets are skipped when a minute bucket rejected). */
+  usage: BucketUsage[];
+  /** Seconds until every exceeded window has reset; set when not allowed. */
+  retryAfterSeconds?: number;
+}
+
+export interface WarnLogger {
+  warn(message: string, meta?: Record<string, unknown>): unknown;
+}
+
+export interface RateLimiter {
+  /** Charges one request to every limit's bucket; fails open (see top of file). */
+  consume(limits: Limit[], log?: WarnLogger): Promise<RateLimitDecision>;
+}
+
+export interface RateLimiterOptions {
+  pool: pg.Pool;
+  logger: WarnLogger;
+  /** Minimum time between two sweeps of expired counters by this instance. */
+  cleanupIntervalMs?: number;
+  /** Rows deleted per sweep, so one sweep stays a cheap, short statement. */
+  cleanupBatch?: number;
+}
+
+const DEFAULT_CLEANUP_INTERVAL_MS = 60_000;
+const DEFAULT_CLEANUP_BATCH = 5_000;
+
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const { pool, logger } = options;
+  const cleanupIntervalMs = options.cleanupIntervalMs ?? DEFAULT_CLEANUP_INTERVAL_MS;
+  const cleanupBatch = options.cleanupBatch ?? DEFAULT_CLEANUP_BATCH;
+  let lastCleanupAt = Date.now();
+
+  // Expired windows are swept lazily from the request path instead of on a timer: no timer to stop
+  // when the server closes, and an idle instance does no work. The sweep is not awaited.
+  function sweepExpiredIfDue(): void {
+    if (Date.now() - lastCleanupAt < cleanupIntervalMs) return;
+    lastCleanupAt = Date.now();
+    deleteExpiredCounters(pool, cleanupBatch).catch((error: unknown) => {
+      logger.warn("rate limit counter cleanup failed", { error });
+    });
+  }
+
+  return {
+    async consume(limits, log = logger) {
+      if (limits.length === 0) return { allowed: true, usage: [] };
+      sweepExpiredIfDue();
+      let states: CounterState[];
+      try {
+        states = await chargeCounters(pool, limits);
+      } catch (error) {
+        log.warn("rate limiter unavailable, request allowed without limits", { error });
+        return { allowed: true, usage: [] };
+      }
+      return decide(limits, states);
+    },
+  };
+}
+
+function decide(limits: Limit[], states: CounterState[]): RateLimitDecision {
+  const byBucket = new Map(states.map((state) => [state.bucket, state]));
+  const usage: BucketUsage[] = [];
+  for (const limit of limits) {
+    const state = byBucket.get(limit.bucket);
+    if (state) usage.push({ ...limit, count: state.count, resetSeconds: state.resetSeconds, windowSeconds: state.windowSeconds });
+  }
+  const exceeded = usage.filter((bucket) => bucket.count > bucket.max);
+  if (exceeded.length === 0) return { allowed: true, usage };
+  return { allowed: false, usage, retryAfterSeconds: Math.max(...exceeded.map((bucket) => bucket.resetSeconds)) };
+}
+
+const POLICY_NAMES: Record<RateWindow, string> = { minute: "burst", month: "monthly" };
+
+/**
+ * Response headers in the IETF draft format (draft-ietf-httpapi-ratelimit-headers):
+ *   RateLimit-Policy: "burst";q=100;w=60, "monthly";q=10000;w=2592000
+ *   RateLimit: "burst";r=42;t=17, "monthly";r=9958;t=1234567
+ * One item per window: the bucket with the least remaining in it (the one that will reject first).
+ * Retry-After (seconds) is added when the request was rejected.
+ */
+export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+  const policies: string[] = [];
+  const states: string[] = [];
+  for (const window of ["minute", "month"] as const) {
+    const tightest = decision.usage
+      .filter((bucket) => bucket.window === window)
+      .sort((a, b) => remaining(a) - remaining(b))[0];
+    if (!tightest) continue;
+    const name = POLICY_NAMES[window];
+    policies.push(`"${name}";q=${tightest.max};w=${tightest.windowSeconds}`);
+    states.push(`"${name}";r=${remaining(tightest)};t=${tightest.resetSeconds}`);
+  }
+  const headers: Record<string, string> = {};
+  if (policies.length > 0) {
+    headers["RateLimit-Policy"] = policies.join(", ");
+    headers.RateLimit = states.join(", ");
+  }
+  if (decision.retryAfterSeconds !== undefined) headers["Retry-After"] = String(decision.retryAfterSeconds);
+  return headers;
+}
+
+function remaining(bucket: BucketUsage): number {
+  return Math.max(0, bucket.max - bucket.count);
+}
