@@ -1,7 +1,12 @@
 // Helpers for the OAuth tests: users in tenants, PKCE pairs, and a "browser" that loads the sign-in
 // page, reads its form and posts it, exactly as a person would.
 import { createHash, randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { expect } from "vitest";
+import { createLogger } from "../../service/logging/index.js";
+import { createOAuth, type OAuth } from "../../service/oauth/index.js";
 import { createTenant } from "../../service/identity/tenants.js";
 import { addMembership, createUser } from "../../service/identity/users.js";
 import type { TestServer } from "../support/server.js";
@@ -104,4 +109,53 @@ export async function exchangeCode(server: TestServer, client: RegisteredClient,
   return postForm(`${server.url}/oauth2/token`, {
     grant_type: "authorization_code", code, code_verifier: verifier, redirect_uri: client.redirect_uris[0], client_id: client.client_id, ...extra,
   });
+}
+
+/**
+ * An in-memory OAuthClientProvider for the SDK's client-side `auth()`: it keeps what the SDK saves and
+ * records the authorization URL instead of opening a browser (the test then plays the browser).
+ */
+export class TestOAuthProvider implements OAuthClientProvider {
+  client?: OAuthClientInformationMixed;
+  saved?: OAuthTokens;
+  verifier?: string;
+  authorizationUrl?: URL;
+  readonly stateValue = randomBytes(8).toString("hex");
+
+  constructor(
+    readonly redirectUrl: string,
+    readonly clientMetadata: OAuthClientMetadata,
+  ) {}
+
+  state() {
+    return this.stateValue;
+  }
+  clientInformation() {
+    return this.client;
+  }
+  saveClientInformation(client: OAuthClientInformationMixed) {
+    this.client = client;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.saved = tokens;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(verifier: string) {
+    this.verifier = verifier;
+  }
+  codeVerifier() {
+    if (!this.verifier) throw new Error("no code verifier saved");
+    return this.verifier;
+  }
+}
+
+/** A second OAuth instance on the same database, as another Cloud Run instance would be. */
+export function otherInstance(server: TestServer): OAuth {
+  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+  return createOAuth({ config: server.config, pool: server.pool, logger: createLogger({ level: "error", stream: discard }) });
 }
