@@ -13,7 +13,7 @@ import { Network } from "./network.js";
 import { RandomProvider } from "./random-password.js";
 import { Registry } from "./registry.js";
 import { Secrets } from "./secrets.js";
-import { Service } from "./service.js";
+import { Service, serviceName } from "./service.js";
 import { SqlExport } from "./sql-export.js";
 
 /** State of each environment lives under its own prefix in the shared, versioned state bucket. */
@@ -90,7 +90,7 @@ export class EnvironmentStack extends TerraformStack {
     new Monitoring(this, "monitoring", {
       env,
       projectId,
-      serviceName: service.service.name,
+      serviceName: serviceName(env),
       // With ingress limited to the load balancer, run.app answers 404 to the checkers: probe the domain.
       uptimeHost: config.edge.loadBalancer ? config.domain! : service.runAppHost,
       sqlInstanceName: database.instance.name,

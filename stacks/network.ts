@@ -104,6 +104,7 @@ export class Network extends Construct {
       addressType: "EXTERNAL",
       networkTier: "PREMIUM",
       description: "Static source address of Pierre's calls to external APIs",
+      dependsOn: [props.apis.api("compute.googleapis.com")],
     });
 
     this.nat = new ComputeRouterNat(this, "nat", {

@@ -1,0 +1,13 @@
+/** A digest-pinned image, as the deploy workflow sets it. */
+export const STABLE_IMAGE = `us-central1-docker.pkg.dev/acme-pierre-prod/pierre/pierre@sha256:${"a".repeat(64)}`;
+export const CANARY_IMAGE = `us-central1-docker.pkg.dev/acme-pierre-prod/pierre/pierre@sha256:${"b".repeat(64)}`;
+
+/** Every deploy-time variable set, as a platform engineer's shell or CI's plan job has them. */
+export const CONFIGURED_ENV: NodeJS.ProcessEnv = {
+  PIERRE_STATE_BUCKET: "acme-pierre-tfstate",
+  PIERRE_DEV_PROJECT_ID: "acme-pierre-dev",
+  PIERRE_STAGING_PROJECT_ID: "acme-pierre-staging",
+  PIERRE_PROD_PROJECT_ID: "acme-pierre-prod",
+  PIERRE_PROD_DOMAIN: "mcp.pierre.example.com",
+  PIERRE_PROD_IMAGE: STABLE_IMAGE,
+};
