@@ -8,7 +8,9 @@ import type { Config } from "./config.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import { healthRouter } from "./http/health.js";
 import { accessLog } from "./logging/index.js";
+import { mcpRouter } from "./mcp/index.js";
 import { createOAuth } from "./oauth/index.js";
+import { createRateLimiter, OAUTH_PER_IP_LIMITS, perIpRateLimit } from "./ratelimit/index.js";
 
 export interface AppDeps {
   config: Config;
@@ -39,8 +41,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(cors({ origin: true, exposedHeaders: EXPOSED_HEADERS, allowedHeaders: ALLOWED_HEADERS, maxAge: 600 }));
 
   app.use(healthRouter(pool));
+  const rateLimiter = createRateLimiter({ pool, logger });
+  app.use("/oauth2/authorize", perIpRateLimit(rateLimiter, "oauth2-authorize", OAUTH_PER_IP_LIMITS.authorize));
+  app.use("/oauth2/token", perIpRateLimit(rateLimiter, "oauth2-token", OAUTH_PER_IP_LIMITS.token));
+  app.use("/oauth2/register", perIpRateLimit(rateLimiter, "oauth2-register", OAUTH_PER_IP_LIMITS.register));
   const oauth = createOAuth({ config, pool, logger });
   app.use(oauth.router);
+  app.use(mcpRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken }));
 
   app.use(notFound);
   app.use(errorHandler(logger));

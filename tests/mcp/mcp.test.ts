@@ -110,7 +110,13 @@ describe("MCP authentication", () => {
 
   it("answers 401 invalid_token for unknown, malformed and revoked credentials", async () => {
     const unknownKey = `${alice.apiKeyPrefix}_${"x".repeat(43)}`;
-    for (const headers of [{ "x-api-key": unknownKey }, { authorization: `Bearer ${unknownKey}` }, { authorization: "Bearer not-a-jwt" }, { authorization: "Basic Zm9vOmJhcg==" }]) {
+    const badCredentials: Record<string, string>[] = [
+      { "x-api-key": unknownKey },
+      { authorization: `Bearer ${unknownKey}` },
+      { authorization: "Bearer not-a-jwt" },
+      { authorization: "Basic Zm9vOmJhcg==" },
+    ];
+    for (const headers of badCredentials) {
       const response = await postMcp(server.url, toolCall("whoami"), headers);
       expect(response.status).toBe(401);
       expect(response.headers.get("www-authenticate")).toBe(`${challenge()}, error="invalid_token"`);
