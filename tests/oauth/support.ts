@@ -48,9 +48,13 @@ export interface RegisteredClient {
   redirect_uris: string[];
 }
 
-export async function registerPublicClient(server: TestServer, redirectUri = "http://127.0.0.1:8976/callback"): Promise<RegisteredClient> {
+export async function registerPublicClient(
+  server: TestServer,
+  redirectUri = "http://127.0.0.1:8976/callback",
+  metadata: Record<string, unknown> = {},
+): Promise<RegisteredClient> {
   const response = await postJson(`${server.url}/oauth2/register`, {
-    client_name: "Test client", redirect_uris: [redirectUri], token_endpoint_auth_method: "none",
+    client_name: "Test client", redirect_uris: [redirectUri], token_endpoint_auth_method: "none", ...metadata,
   });
   expect(response.status).toBe(201);
   return (await response.json()) as RegisteredClient;
