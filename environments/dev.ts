@@ -30,6 +30,7 @@ export const dev: EnvironmentDefinition = {
     requestTimeoutSeconds: 300,
     logLevel: "debug",
     deletionProtection: false,
+    secretsRotation: "initial",
   },
   edge: {
     loadBalancer: false,

@@ -30,6 +30,7 @@ export const prod: EnvironmentDefinition = {
     requestTimeoutSeconds: 300,
     logLevel: "info",
     deletionProtection: true,
+    secretsRotation: "initial",
   },
   edge: {
     loadBalancer: true,

@@ -59,6 +59,11 @@ export const environmentDefinitionSchema = z
       requestTimeoutSeconds: z.number().int().min(10).max(3600),
       logLevel: z.enum(["debug", "info", "warn", "error"]),
       deletionProtection: z.boolean(),
+      /**
+       * Operator secrets are read as "latest" when an instance starts. Changing this label (e.g. to the
+       * rotation date) rolls a new revision so every instance picks up newly added secret versions.
+       */
+      secretsRotation: z.string().regex(/^[a-z0-9_-]{1,63}$/, "must be a label value: lowercase letters, digits, - or _"),
     }),
     edge: z.object({
       /** Global external Application Load Balancer in front of Cloud Run; also locks Cloud Run ingress to it. */

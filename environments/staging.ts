@@ -30,6 +30,7 @@ export const staging: EnvironmentDefinition = {
     requestTimeoutSeconds: 300,
     logLevel: "info",
     deletionProtection: false,
+    secretsRotation: "initial",
   },
   edge: {
     loadBalancer: false,

@@ -76,6 +76,7 @@ export class Service extends Construct {
       },
     };
     const template = {
+      labels: { "secrets-rotation": config.service.secretsRotation },
       serviceAccount: props.serviceAccountEmail,
       scaling: { minInstanceCount: config.service.minInstances, maxInstanceCount: config.service.maxInstances },
       maxInstanceRequestConcurrency: config.service.concurrency,

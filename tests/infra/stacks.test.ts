@@ -456,6 +456,19 @@ describe("service", () => {
     expect(listOf(stacks.prod, "google_cloud_run_domain_mapping")).toEqual([]);
   });
 
+  it("rolls a new revision when the secrets-rotation label changes", () => {
+    const dev = structuredClone(DEFINITIONS.dev);
+    dev.service.secretsRotation = "2026-01-12";
+    const rotated = synthesizeAll({}, { ...DEFINITIONS, dev }).dev;
+    expect(single(stacks.dev, "google_cloud_run_v2_service").template.labels).toEqual({ "secrets-rotation": "initial" });
+    expect(single(rotated, "google_cloud_run_v2_service").template.labels).toEqual({ "secrets-rotation": "2026-01-12" });
+    // The label is part of the template fingerprint, hence of the revision name.
+    const fingerprint = (stack: SynthesizedStack) =>
+      Object.entries(stack.json.locals).find(([name]) => name.startsWith("service_template_fingerprint"))![1];
+    expect(fingerprint(rotated)).toContain('"secrets-rotation" = "2026-01-12"');
+    expect(fingerprint(stacks.dev)).toContain('"secrets-rotation" = "initial"');
+  });
+
   it("passes OAuth client ids through when they are configured", () => {
     const configured = synthesizeAll({ ...CONFIGURED_ENV, PIERRE_STAGING_STRAVA_CLIENT_ID: "12345" });
     expect(envVar(configured.staging, "STRAVA_CLIENT_ID").value).toBe("12345");
