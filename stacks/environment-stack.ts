@@ -34,7 +34,11 @@ export class EnvironmentStack extends TerraformStack {
     new RandomProvider(this, "random");
 
     const apis = new ProjectApis(this, "apis", { projectId, apis: GOOGLE_APIS, placeholders: config.placeholders });
-    const project = new DataGoogleProject(this, "project", { projectId });
+    // Read after the Resource Manager API is on (on a new project, at apply time).
+    const project = new DataGoogleProject(this, "project", {
+      projectId,
+      dependsOn: [apis.api("cloudresourcemanager.googleapis.com")],
+    });
 
     const identity = new Identity(this, "identity", { env, projectId, apis });
     const network = new Network(this, "network", { env, region, network: config.network, apis });
