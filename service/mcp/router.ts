@@ -25,15 +25,13 @@ import { principalLimits, rateLimitHeaders, type RateLimiter } from "../ratelimi
 import { authenticate, type VerifyAccessToken } from "./auth.js";
 import { createOriginCheck } from "./origin.js";
 import { createRequestServer } from "./protocol.js";
-import { createToolCatalog, PIERRE_TOOLS, type McpTool, type ToolCatalog } from "./tools/index.js";
+import { createToolCatalog, PIERRE_TOOLS, type ToolCatalog } from "./tools/index.js";
 
 export interface McpRouterDeps {
   config: Config;
   pool: pg.Pool;
   rateLimiter: RateLimiter;
   verifyAccessToken: VerifyAccessToken;
-  /** The tools to serve; Pierre's catalog unless a test passes its own. */
-  tools?: McpTool[];
 }
 
 /** JSON-RPC's "implementation-defined server error" code, used for HTTP-level refusals. */
@@ -42,7 +40,7 @@ const SERVER_ERROR = -32000;
 export function mcpRouter(deps: McpRouterDeps): Router {
   const { config, pool, rateLimiter, verifyAccessToken } = deps;
   const path = new URL(config.mcpResourceUrl).pathname;
-  const catalog = createToolCatalog(deps.tools ?? PIERRE_TOOLS);
+  const catalog = createToolCatalog(PIERRE_TOOLS);
   const originAllowed = createOriginCheck(config);
   // strict: false so that valid JSON which is not an object (e.g. `1`) reaches the JSON-RPC check (-32600).
   const parseJson = express.json({ limit: config.bodyLimitBytes, strict: false });

@@ -131,6 +131,21 @@ describe("per-principal limits on /mcp", () => {
     // The user's own tier (enterprise) sizes the key's limits, the tenant's tier (free) the pool.
     expect(limited.headers.get("ratelimit-policy")).toMatch(/^"burst";q=2000;w=60, "monthly";q=10000;w=\d+$/);
   });
+
+  it("serves requests without limits (fail open) while the counters cannot be written, and logs it", async () => {
+    const account = await createAccount(server.pool, "fail-open", { key: { burstPerMinute: 1 } });
+    await server.pool.query("ALTER TABLE rate_limit_counters RENAME TO rate_limit_counters_away");
+    try {
+      for (let i = 0; i < 3; i++) {
+        const response = await postMcp(server.url, toolCall("whoami"), { "x-api-key": account.apiKey });
+        expect(response.status).toBe(200);
+        expect(response.headers.get("ratelimit")).toBeNull();
+      }
+    } finally {
+      await server.pool.query("ALTER TABLE rate_limit_counters_away RENAME TO rate_limit_counters");
+    }
+    expect(server.logs.filter((line) => line.message === "rate limiter unavailable, request allowed without limits")).toHaveLength(3);
+  });
 });
 
 describe("per-IP limits on the OAuth endpoints", () => {
