@@ -6,7 +6,7 @@ import jwt from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OAuth } from "../../service/oauth/index.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { createMember, formToken, otherInstance, PASSWORD, postForm, redirectParams, signIn, TestOAuthProvider } from "./support.js";
+import { createMember, formToken, otherInstance, PASSWORD, postForm, readJson, redirectParams, signIn, TestOAuthProvider } from "./support.js";
 
 let server: TestServer;
 let verifier: OAuth;
@@ -53,7 +53,7 @@ describe("a public client using the MCP SDK", () => {
       client_id: provider.client!.client_id, scope: "fitness:read fitness:write", jti: expect.any(String),
     });
     expect(payload.exp! - payload.iat!).toBe(3600);
-    const jwks = await (await fetch(`${server.url}/.well-known/jwks.json`)).json();
+    const jwks = await readJson<{ keys: { kid: string }[] }>(await fetch(`${server.url}/.well-known/jwks.json`));
     expect(jwks.keys.map((key: { kid: string }) => key.kid)).toContain(header.kid);
 
     expect(await verifier.verifyAccessToken(tokens.access_token)).toEqual({

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wwwAuthenticateHeader } from "../../service/oauth/index.js";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { readJson } from "./support.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -14,7 +15,7 @@ describe("discovery documents", () => {
     for (const path of ["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"]) {
       const response = await fetch(`${server.url}${path}`);
       expect(response.status).toBe(200);
-      const metadata = await response.json();
+      const metadata = await readJson<{ issuer: string }>(response);
       expect(metadata).toMatchObject({
         issuer: base,
         authorization_endpoint: `${base}/oauth2/authorize`,
@@ -61,7 +62,7 @@ describe("discovery documents", () => {
 
   it("serves a JWKS with one RS256 signing key, created once even when asked concurrently", async () => {
     const responses = await Promise.all([1, 2, 3].map(() => fetch(`${server.url}/.well-known/jwks.json`)));
-    const sets = await Promise.all(responses.map((response) => response.json()));
+    const sets = await Promise.all(responses.map((response) => readJson<{ keys: Record<string, string>[] }>(response)));
     for (const set of sets) {
       expect(set.keys).toHaveLength(1);
       expect(set.keys[0]).toEqual({ kty: "RSA", kid: expect.any(String), use: "sig", alg: "RS256", n: expect.any(String), e: "AQAB" });

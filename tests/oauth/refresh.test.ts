@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OAuth } from "../../service/oauth/index.js";
 import { hashCredential } from "../../service/oauth/secrets.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { authorizationCode, createMember, exchangeCode, otherInstance, postForm, registerPublicClient, type RegisteredClient } from "./support.js";
+import {
+  authorizationCode, createMember, exchangeCode, otherInstance, postForm, readJson, registerPublicClient, type ErrorBody, type RegisteredClient,
+  type TokenBody,
+} from "./support.js";
 
 let server: TestServer;
 let client: RegisteredClient;
@@ -21,7 +24,7 @@ async function grant(email: string) {
   const { code, verifier: codeVerifier } = await authorizationCode(server, client, email);
   const response = await exchangeCode(server, client, code, codeVerifier);
   expect(response.status).toBe(200);
-  return (await response.json()) as { access_token: string; refresh_token: string; scope: string };
+  return readJson<TokenBody>(response);
 }
 
 function refresh(refreshToken: string, extra: Record<string, string> = {}) {
@@ -34,11 +37,11 @@ describe("refresh_token grant", () => {
     const tokens = await grant("narrow@example.com");
     const narrowed = await refresh(tokens.refresh_token, { scope: "fitness:read" });
     expect(narrowed.status).toBe(200);
-    const narrow = await narrowed.json();
+    const narrow = await readJson<TokenBody>(narrowed);
     expect(narrow.scope).toBe("fitness:read");
     expect((await verifier.verifyAccessToken(narrow.access_token))?.scopes).toEqual(["fitness:read"]);
 
-    const full = await (await refresh(narrow.refresh_token)).json();
+    const full = await readJson<TokenBody>(await refresh(narrow.refresh_token));
     expect(full.scope).toBe("fitness:read fitness:write");
   });
 
@@ -46,17 +49,17 @@ describe("refresh_token grant", () => {
     const readOnly = await registerPublicClient(server, undefined, { scope: "fitness:read" });
     await createMember(server, "wide@example.com");
     const { code, verifier: codeVerifier } = await authorizationCode(server, readOnly, "wide@example.com");
-    const tokens = await (await exchangeCode(server, readOnly, code, codeVerifier)).json();
+    const tokens = await readJson<TokenBody>(await exchangeCode(server, readOnly, code, codeVerifier));
     expect(tokens.scope).toBe("fitness:read");
     const refreshAs = (extra: Record<string, string>) =>
       postForm(`${server.url}/oauth2/token`, { grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: readOnly.client_id, ...extra });
 
     const wider = await refreshAs({ scope: "fitness:read fitness:write" });
     expect(wider.status).toBe(400);
-    expect((await wider.json()).error).toBe("invalid_scope");
+    expect((await readJson<ErrorBody>(wider)).error).toBe("invalid_scope");
     const foreign = await refreshAs({ resource: "https://other.example/mcp" });
     expect(foreign.status).toBe(400);
-    expect((await foreign.json()).error).toBe("invalid_target");
+    expect((await readJson<ErrorBody>(foreign)).error).toBe("invalid_target");
     // Neither failure used the token up.
     expect((await refreshAs({ resource: server.config.mcpResourceUrl })).status).toBe(200);
   });
@@ -67,7 +70,7 @@ describe("refresh_token grant", () => {
     await server.pool.query("UPDATE oauth2_refresh_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1", [hashCredential(tokens.refresh_token)]);
     const response = await refresh(tokens.refresh_token);
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toBe("invalid_grant");
+    expect((await readJson<ErrorBody>(response)).error).toBe("invalid_grant");
   });
 
   it("ends a grant when the user is disabled or leaves the tenant", async () => {
@@ -91,7 +94,7 @@ describe("refresh_token grant", () => {
     const thief = await registerPublicClient(server);
     const response = await postForm(`${server.url}/oauth2/token`, { grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: thief.client_id });
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toBe("invalid_grant");
+    expect((await readJson<ErrorBody>(response)).error).toBe("invalid_grant");
     // The owner's family is untouched.
     expect((await refresh(tokens.refresh_token)).status).toBe(200);
   });

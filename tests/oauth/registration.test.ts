@@ -3,6 +3,7 @@
 // what these cases run into.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { readJson, type ErrorBody, type RegisteredClient } from "./support.js";
 
 let server: TestServer;
 let nextAddress = 1;
@@ -27,7 +28,7 @@ describe("POST /oauth2/register", () => {
     });
     expect(response.status).toBe(201);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    const client = await response.json();
+    const client = await readJson<RegisteredClient & { client_id_issued_at: number }>(response);
     expect(client).toMatchObject({
       client_id: expect.any(String),
       client_id_issued_at: expect.any(Number),
@@ -46,7 +47,7 @@ describe("POST /oauth2/register", () => {
   it("gives a confidential client a non-expiring secret and stores only its hash", async () => {
     const response = await register({ client_name: "Backend", redirect_uris: ["https://app.example.com/cb"], token_endpoint_auth_method: "client_secret_basic" });
     expect(response.status).toBe(201);
-    const client = await response.json();
+    const client = await readJson<RegisteredClient & { client_secret_expires_at: number }>(response);
     expect(client.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(client.client_secret_expires_at).toBe(0);
     const { rows } = await server.pool.query("SELECT client_secret_hash, client_secret_expires_at FROM oauth2_clients WHERE client_id = $1", [client.client_id]);
@@ -59,7 +60,7 @@ describe("POST /oauth2/register", () => {
   });
 
   it("defaults to client_secret_basic as RFC 7591 says", async () => {
-    const client = await (await register({ redirect_uris: ["https://app.example.com/cb"] })).json();
+    const client = await readJson<RegisteredClient & { token_endpoint_auth_method: string }>(await register({ redirect_uris: ["https://app.example.com/cb"] }));
     expect(client.token_endpoint_auth_method).toBe("client_secret_basic");
     expect(client.client_secret).toEqual(expect.any(String));
   });
@@ -68,7 +69,7 @@ describe("POST /oauth2/register", () => {
     const uris = ["http://127.0.0.1/callback", "http://[::1]:33418/", "com.example.app:/oauth2redirect", "cursor://anysphere.cursor-mcp/oauth/callback"];
     const response = await register({ redirect_uris: uris, token_endpoint_auth_method: "none" });
     expect(response.status).toBe(201);
-    expect((await response.json()).redirect_uris).toEqual(uris);
+    expect((await readJson<RegisteredClient>(response)).redirect_uris).toEqual(uris);
   });
 
   it.each([
@@ -81,7 +82,7 @@ describe("POST /oauth2/register", () => {
   ])("rejects a redirect URI with %s as invalid_redirect_uri", async (_case, uri) => {
     const response = await register({ redirect_uris: [uri], token_endpoint_auth_method: "none" });
     expect(response.status).toBe(400);
-    const body = await response.json();
+    const body = await readJson<ErrorBody>(response);
     expect(body.error).toBe("invalid_redirect_uri");
     expect(body.error_description).toContain("redirect_uris");
   });
@@ -95,15 +96,15 @@ describe("POST /oauth2/register", () => {
   ])("rejects %s with 400 (%s)", async (_case, body, error) => {
     const response = await register(body);
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toBe(error);
+    expect((await readJson<ErrorBody>(response)).error).toBe(error);
   });
 
   it("answers malformed JSON and a non-JSON body with 400, not 500", async () => {
     const malformed = await register('{"redirect_uris": [');
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).error).toBe("invalid_request");
+    expect((await readJson<ErrorBody>(malformed)).error).toBe("invalid_request");
     const form = await register("redirect_uris=https://a.example/cb", "application/x-www-form-urlencoded");
     expect(form.status).toBe(400);
-    expect((await form.json()).error).toBe("invalid_client_metadata");
+    expect((await readJson<ErrorBody>(form)).error).toBe("invalid_client_metadata");
   });
 });

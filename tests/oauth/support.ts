@@ -57,7 +57,7 @@ export async function registerPublicClient(
     client_name: "Test client", redirect_uris: [redirectUri], token_endpoint_auth_method: "none", ...metadata,
   });
   expect(response.status).toBe(201);
-  return (await response.json()) as RegisteredClient;
+  return readJson<RegisteredClient>(response);
 }
 
 /** The hidden form token of a sign-in page. */
@@ -162,4 +162,22 @@ export class TestOAuthProvider implements OAuthClientProvider {
 export function otherInstance(server: TestServer): OAuth {
   const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
   return createOAuth({ config: server.config, pool: server.pool, logger: createLogger({ level: "error", stream: discard }) });
+}
+
+export interface TokenBody {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  refresh_token: string;
+  scope: string;
+}
+
+export interface ErrorBody {
+  error: string;
+  error_description?: string;
+}
+
+/** A JSON body, typed as what the test expects it to be (the assertions check it). */
+export async function readJson<T>(response: Response): Promise<T> {
+  return (await response.json()) as T;
 }

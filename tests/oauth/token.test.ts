@@ -4,7 +4,8 @@ import type { OAuth } from "../../service/oauth/index.js";
 import { hashCredential } from "../../service/oauth/secrets.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import {
-  authorizationCode, createMember, exchangeCode, otherInstance, postForm, postJson, registerPublicClient, type RegisteredClient,
+  authorizationCode, createMember, exchangeCode, otherInstance, postForm, postJson, readJson, registerPublicClient, type RegisteredClient,
+  type TokenBody,
 } from "./support.js";
 
 let server: TestServer;
@@ -72,7 +73,7 @@ describe("authorization_code grant", () => {
 
   it("on a second use of a code, fails and revokes the tokens the first use produced", async () => {
     const { code, verifier: codeVerifier } = await authorizationCode(server, client, EMAIL);
-    const first = await (await exchangeCode(server, client, code, codeVerifier)).json();
+    const first = await readJson<TokenBody>(await exchangeCode(server, client, code, codeVerifier));
     expect(await verifier.verifyAccessToken(first.access_token)).toBeDefined();
 
     await expectError(await exchangeCode(server, client, code, codeVerifier), 400, "invalid_grant");
@@ -87,7 +88,7 @@ describe("authorization_code grant", () => {
     const { code, verifier: codeVerifier } = await authorizationCode(server, client, EMAIL);
     const responses = await Promise.all([1, 2].map(() => exchangeCode(server, client, code, codeVerifier)));
     expect(responses.map((response) => response.status).sort()).toEqual([200, 400]);
-    const winner = await responses.find((response) => response.status === 200)!.json();
+    const winner = await readJson<TokenBody>(responses.find((response) => response.status === 200)!);
     expect(await verifier.verifyAccessToken(winner.access_token)).toBeUndefined();
   });
 });
