@@ -5,11 +5,12 @@ import { createApp } from "./stacks/app.js";
 try {
   const configuration = loadConfiguration(process.env);
   createApp(configuration).synth();
-  for (const stack of [configuration.bootstrap, ...configuration.environments]) {
-    if (stack.placeholders.length > 0) {
-      const name = "name" in stack ? stack.name : "bootstrap";
-      console.log(`${name}: placeholders for ${stack.placeholders.join(", ")} (fine for CI; a plan will refuse)`);
-    }
+  const placeholders: Array<[string, string[]]> = [
+    ["bootstrap", configuration.bootstrap.placeholders],
+    ...configuration.environments.map((config): [string, string[]] => [config.name, config.placeholders]),
+  ];
+  for (const [stack, unset] of placeholders.filter(([, unset]) => unset.length > 0)) {
+    console.log(`${stack}: placeholders for ${unset.join(", ")} (fine for CI; a plan will refuse)`);
   }
 } catch (error) {
   if (!(error instanceof EnvironmentConfigError)) throw error;

@@ -20,7 +20,7 @@ export const DEFINITIONS: Record<EnvironmentName, EnvironmentDefinition> = { dev
 
 /** Public "hello" container: lets the first deploy run before any Pierre image has been pushed. */
 export const PLACEHOLDER_IMAGE = "us-docker.pkg.dev/cloudrun/container/hello";
-export const DEFAULT_CANARY_PERCENT = 10;
+const DEFAULT_CANARY_PERCENT = 10;
 
 const projectId = z
   .string()
@@ -74,7 +74,7 @@ class VariableReader {
   }
 }
 
-export const variableName = (env: EnvironmentName, setting: string): string =>
+const variableName = (env: EnvironmentName, setting: string): string =>
   `PIERRE_${env.toUpperCase()}_${setting}`;
 
 export interface LoadedConfiguration {

@@ -158,7 +158,7 @@ export class Service extends Construct {
   }
 }
 
-export function trafficSplit(
+function trafficSplit(
   config: Pick<EnvironmentConfig, "image" | "canary">,
   revisionFor: (image: string) => string,
 ): CloudRunV2ServiceTraffic[] {

@@ -478,13 +478,15 @@ describe("service", () => {
   it.each(ENVS)("%s: the first revision waits for secrets access, IAM, the database user and NAT", (name) => {
     const stack = stacks[name];
     const dependsOn: string[] = single(stack, "google_cloud_run_v2_service").depends_on;
-    for (const type of ["google_secret_manager_secret_iam_member", "google_project_iam_member"]) {
-      for (const grantName of Object.keys(resourcesOf(stack, type))) {
-        if (resourcesOf(stack, type)[grantName].member.includes("pierre-run") || type.startsWith("google_secret")) {
-          expect(dependsOn).toContain(`${type}.${grantName}`);
-        }
-      }
-    }
+    const runtime = addressOf(stack, "google_service_account", (account) => account.account_id === `pierre-run-${name}`);
+    const runtimeGrants = [
+      ...Object.keys(resourcesOf(stack, "google_secret_manager_secret_iam_member")).map((grant) => `google_secret_manager_secret_iam_member.${grant}`),
+      ...Object.entries(resourcesOf(stack, "google_project_iam_member"))
+        .filter(([, grant]) => grant.member === `\${${runtime}.member}`)
+        .map(([grant]) => `google_project_iam_member.${grant}`),
+    ];
+    expect(runtimeGrants).toHaveLength(7 + 4);
+    for (const grant of runtimeGrants) expect(dependsOn).toContain(grant);
     expect(dependsOn).toContain(addressOf(stack, "google_sql_user", () => true));
     expect(dependsOn).toContain(addressOf(stack, "google_compute_router_nat", () => true));
   });
