@@ -4,12 +4,14 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { loadConfig } from "./config.js";
+import { Keyring } from "./crypto/envelope.js";
 import { migrate } from "./db/migrate.js";
 import { createPool, withTransaction, type Pool } from "./db/pool.js";
 import { createApiKey, listApiKeys, revokeApiKey } from "./identity/api-keys.js";
 import { createTenant, findTenantBySlug } from "./identity/tenants.js";
 import { TIERS } from "./identity/tiers.js";
 import { addMembership, createUser, findUserByEmail } from "./identity/users.js";
+import { SigningKeys } from "./oauth/signing-keys.js";
 import { resolveRuntime } from "./runtime.js";
 
 const USAGE = `usage: npm run admin -- <command> [options]
@@ -20,6 +22,7 @@ const USAGE = `usage: npm run admin -- <command> [options]
   create-api-key   --email E --tenant SLUG [--name N] [--tier T] [--burst N] [--monthly N] [--expires-days N]
   list-api-keys    --tenant SLUG [--email E]
   revoke-api-key   --tenant SLUG --prefix pk_live_XXXXXXXX
+  rotate-signing-key                                          new OAuth signing key now; the old one verifies ~75 min more
 
 Passwords not given are generated and printed once. API keys are printed once; only a hash is stored.`;
 
@@ -33,6 +36,7 @@ const STRING_FLAGS = ["email", "tenant", "password", "slug", "name", "tier", "ro
 interface Context {
   pool: Pool;
   bcryptCost: number;
+  masterKey: Buffer;
 }
 
 class UsageError extends Error {}
@@ -106,6 +110,8 @@ const commands = {
     if (!(await revokeApiKey(pool, tenant.id, args.prefix))) throw new UsageError(`no active key ${args.prefix} in tenant ${tenant.slug}`);
     return { revoked: args.prefix };
   }),
+
+  "rotate-signing-key": command(z.object({}), ({ pool, masterKey }) => new SigningKeys(pool, new Keyring(pool, masterKey)).rotate()),
 };
 
 async function requireTenant(db: Parameters<typeof findTenantBySlug>[0], tenantSlug: string) {
@@ -146,7 +152,7 @@ async function main(): Promise<number> {
   const pool = createPool({ ...runtime.config.database, poolMax: 2 });
   try {
     await migrate(pool);
-    await commands[name as keyof typeof commands]({ pool, bcryptCost: runtime.config.bcryptCost }, values);
+    await commands[name as keyof typeof commands]({ pool, bcryptCost: runtime.config.bcryptCost, masterKey: runtime.config.encryptionMasterKey }, values);
     return 0;
   } catch (error) {
     const { code, detail } = error as { code?: string; detail?: string };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Keyring } from "../../service/crypto/envelope.js";
 import type { OAuth } from "../../service/oauth/index.js";
 import { SigningKeys } from "../../service/oauth/signing-keys.js";
+import { runScript } from "../support/process.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { authorizationCode, createMember, exchangeCode, otherInstance, readJson, registerPublicClient, type TokenBody } from "./support.js";
 
@@ -134,5 +135,18 @@ describe("signing key rotation", () => {
     expect(await jwks()).toEqual([a.kid, before]);
     const audit = await server.pool.query("SELECT target, details->>'reason' AS reason FROM audit_events WHERE event_type = 'oauth.signing_key_rotated' ORDER BY id");
     expect(audit.rows.slice(-1)).toEqual([{ target: a.kid, reason: "scheduled" }]);
+  });
+
+  it("rotates from the admin CLI, with the same master key as the server", async () => {
+    const before = await jwks();
+    const run = await runScript("service/admin.ts", ["rotate-signing-key"], {
+      DATABASE_URL: server.config.database.url!, TOKEN_ENCRYPTION_KEY: server.config.encryptionMasterKey!.toString("base64"),
+    });
+    expect(run.code).toBe(0);
+    const { kid } = JSON.parse(run.stdout) as { kid: string };
+    expect(await jwks()).toEqual([kid, ...before]);
+    const rotated = signingKeys();
+    expect((await rotated.current()).kid).toBe(kid);
+    expect(await verifier.verifyAccessToken(await resign({}, { keys: rotated }))).toBeDefined();
   });
 });
