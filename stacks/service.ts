@@ -129,6 +129,11 @@ export class Service extends Construct {
       NODE_ENV: "production",
       LOG_LEVEL: config.service.logLevel,
       PUBLIC_BASE_URL: this.publicBaseUrl,
+      // Lets the logger correlate entries with Cloud Trace.
+      GOOGLE_CLOUD_PROJECT: config.projectId,
+      // Proxies in front of the container: Google's front end, plus the load balancer when there is one.
+      // The client's address is that many hops back in X-Forwarded-For (the service's rate limits use it).
+      TRUST_PROXY_HOPS: config.edge.loadBalancer ? "2" : "1",
       PGHOST: database.instance.privateIpAddress,
       PGPORT: String(DATABASE_PORT),
       PGDATABASE: DATABASE_NAME,

@@ -428,6 +428,8 @@ describe("service", () => {
       NODE_ENV: "production",
       LOG_LEVEL: DEFINITIONS[name].service.logLevel,
       PUBLIC_BASE_URL: expect.any(String),
+      GOOGLE_CLOUD_PROJECT: `pierre-${name}-placeholder`,
+      TRUST_PROXY_HOPS: name === "prod" ? "2" : "1",
       PGHOST: `\${${sqlInstance}.private_ip_address}`,
       PGPORT: "5432",
       PGDATABASE: "pierre",
