@@ -156,6 +156,12 @@ export class TestOAuthProvider implements OAuthClientProvider {
     if (!this.verifier) throw new Error("no code verifier saved");
     return this.verifier;
   }
+  /** What the SDK asks a host to forget when the server rejected it (e.g. a refresh token of a revoked grant). */
+  invalidateCredentials(scope: "all" | "client" | "tokens" | "verifier" | "discovery") {
+    if (scope === "all" || scope === "client") this.client = undefined;
+    if (scope === "all" || scope === "tokens") this.saved = undefined;
+    if (scope === "all" || scope === "verifier") this.verifier = undefined;
+  }
 }
 
 /** A second OAuth instance on the same database, as another Cloud Run instance would be. */
