@@ -43,7 +43,6 @@ export const serviceName = (env: string): string => `pierre-${env}`;
 export class Service extends Construct {
   readonly service: CloudRunV2Service;
   readonly publicBaseUrl: string;
-  readonly runAppUrl: string;
   readonly runAppHost: string;
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
@@ -51,8 +50,8 @@ export class Service extends Construct {
     const { config } = props;
     const name = serviceName(config.name);
     // Deterministic Cloud Run URL; built with format() because it also feeds the fingerprint's jsonencode().
-    this.runAppUrl = Fn.format("https://%s-%s.%s.run.app", [name, props.projectNumber, config.region]);
-    this.publicBaseUrl = config.domain ? `https://${config.domain}` : this.runAppUrl;
+    const runAppUrl = Fn.format("https://%s-%s.%s.run.app", [name, props.projectNumber, config.region]);
+    this.publicBaseUrl = config.domain ? `https://${config.domain}` : runAppUrl;
 
     const container = {
       ports: { containerPort: CONTAINER_PORT, name: "http1" },
@@ -66,7 +65,7 @@ export class Service extends Construct {
         httpGet: { path: HEALTH_PATH, port: CONTAINER_PORT },
         periodSeconds: 5,
         timeoutSeconds: 3,
-        failureThreshold: 24, // two minutes to boot and run migrations
+        failureThreshold: 24, // up to two minutes to boot
       },
       livenessProbe: {
         httpGet: { path: HEALTH_PATH, port: CONTAINER_PORT },
@@ -84,6 +83,7 @@ export class Service extends Construct {
       // ALL_TRAFFIC: external API calls also go through the connector, hence out of Cloud NAT's static IP.
       vpcAccess: { connector: props.connectorId, egress: "ALL_TRAFFIC" },
     };
+    // Everything in the revision except the image; with the image it names the revision.
     const fingerprint = new TerraformLocal(this, "template_fingerprint", Fn.sha256(Fn.jsonencode({ template, container })));
     const revisionFor = (image: string) =>
       `${name}-${Fn.substr(Fn.sha256(Fn.join(" ", [image, fingerprint.asString])), 0, 12)}`;
