@@ -16,26 +16,19 @@ export interface AppDeps {
   config: Config;
   pool: pg.Pool;
   logger: Logger;
-  /** True once SIGTERM arrived: responses then ask clients to close keep-alive connections. */
-  isDraining: () => boolean;
 }
 
 // Headers MCP and OAuth clients running in browsers need to read or send.
 const EXPOSED_HEADERS = ["WWW-Authenticate", "Mcp-Session-Id", "Mcp-Protocol-Version", "RateLimit", "RateLimit-Policy", "Retry-After", "X-Request-Id"];
 const ALLOWED_HEADERS = ["Authorization", "Content-Type", "Accept", "Mcp-Protocol-Version", "Mcp-Session-Id", "Last-Event-ID", "X-API-Key", "X-Request-Id"];
 
-export function createApp(deps: AppDeps): express.Express {
-  const { config, pool, logger } = deps;
+export function createApp({ config, pool, logger }: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   // Client IPs (rate limits, logs) come from X-Forwarded-For, trusting only our own proxy hops.
   app.set("trust proxy", config.trustProxyHops);
 
   app.use(accessLog(logger));
-  app.use((_req, res, next) => {
-    if (deps.isDraining()) res.set("Connection", "close");
-    next();
-  });
   app.use(helmet());
   // Bearer-token API without cookies: any origin may call it from a browser; /mcp checks Origin itself.
   app.use(cors({ origin: true, exposedHeaders: EXPOSED_HEADERS, allowedHeaders: ALLOWED_HEADERS, maxAge: 600 }));

@@ -23,8 +23,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const { applied } = await migrate(pool);
   if (applied.length > 0) logger.info("database migrated", { applied });
 
-  let draining = false;
-  const app = createApp({ config, pool, logger, isDraining: () => draining });
+  const app = createApp({ config, pool, logger });
   const server = await listen(app, config);
   const { port } = server.address() as AddressInfo;
   logger.info("listening", { host: config.host, port, publicBaseUrl: config.publicBaseUrl });
@@ -36,7 +35,6 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     pool,
     close() {
       closing ??= (async () => {
-        draining = true;
         await drain(server, config.shutdownGraceMs);
         await pool.end();
       })();
@@ -54,7 +52,10 @@ function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Serv
   });
 }
 
-/** server.close() waits for in-flight requests; idle keep-alive sockets are closed at once. */
+/**
+ * server.close() stops accepting and waits for in-flight requests; Node closes each keep-alive socket as
+ * its response completes, and idle ones at once. Whatever is still open at the deadline is cut.
+ */
 async function drain(server: Server, graceMs: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
