@@ -38,6 +38,7 @@ const claimsSchema = z.object({
   client_id: z.string().min(1),
   family_id: z.uuid(),
   scope: z.string(),
+  aud: z.string(),
   jti: z.string().min(1).max(100),
   exp: z.number().int(),
   iat: z.number().int(),
@@ -87,7 +88,8 @@ export class AccessTokens {
         ignoreExpiration,
       });
       const parsed = claimsSchema.safeParse(payload);
-      return parsed.success ? parsed.data : undefined;
+      // jsonwebtoken accepts an audience array that merely contains ours; we only issue the plain string.
+      return parsed.success && parsed.data.aud === this.config.mcpResourceUrl ? parsed.data : undefined;
     } catch {
       return undefined;
     }

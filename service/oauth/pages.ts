@@ -94,6 +94,9 @@ function send(res: Response, status: number, title: string, body: string, redire
     .set({
       "Content-Security-Policy": `default-src 'none'; style-src ${STYLE_SOURCE}; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
       "Cache-Control": "no-store",
+      // helmet's no-referrer would make browsers send `Origin: null` with the form post (Fetch spec),
+      // and the post handler checks Origin; same-origin still sends nothing to the client's site.
+      "Referrer-Policy": "same-origin",
     })
     .type("html")
     .send(`<!doctype html>

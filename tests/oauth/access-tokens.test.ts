@@ -9,7 +9,7 @@ import type { OAuth } from "../../service/oauth/index.js";
 import { SigningKeys } from "../../service/oauth/signing-keys.js";
 import { runScript } from "../support/process.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { authorizationCode, createMember, exchangeCode, otherInstance, readJson, registerPublicClient, type TokenBody } from "./support.js";
+import { authorizationCode, closeWithoutErrors, createMember, exchangeCode, otherInstance, readJson, registerPublicClient, type TokenBody } from "./support.js";
 
 let server: TestServer;
 let verifier: OAuth;
@@ -42,7 +42,7 @@ beforeAll(async () => {
   token = (await readJson<TokenBody>(await exchangeCode(server, client, code, codeVerifier))).access_token;
   claims = jwt.decode(token) as jwt.JwtPayload;
 });
-afterAll(() => server?.close());
+afterAll(() => closeWithoutErrors(server));
 
 describe("verifyAccessToken", () => {
   it("accepts the issued token, and the same claims re-signed by the active key", async () => {
@@ -54,6 +54,7 @@ describe("verifyAccessToken", () => {
     ["expired", () => ({ exp: Math.floor(Date.now() / 1000) - 5 })],
     ["for another audience", () => ({ aud: "https://other.example/mcp" })],
     ["for the server's origin rather than its MCP URL", () => ({ aud: server.config.publicBaseUrl })],
+    ["whose audience list merely includes the MCP URL", () => ({ aud: [server.config.mcpResourceUrl, "https://other.example/api"] })],
     ["from another issuer", () => ({ iss: "https://issuer.example" })],
     ["with a trailing slash on the issuer", () => ({ iss: `${server.config.publicBaseUrl}/` })],
     ["without an expiry", () => ({ exp: undefined })],

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/server.js";
 import {
-  authorizationUrl, createMember, formToken, PASSWORD, pkcePair, postForm, postJson, redirectParams, registerPublicClient, signIn,
+  authorizationUrl, closeWithoutErrors, createMember, formToken, PASSWORD, pkcePair, postForm, postJson, redirectParams, registerPublicClient, signIn,
   type RegisteredClient,
 } from "./support.js";
 
@@ -15,7 +15,7 @@ beforeAll(async () => {
   client = await registerPublicClient(server, REDIRECT);
   await createMember(server, "athlete@example.com");
 });
-afterAll(() => server?.close());
+afterAll(() => closeWithoutErrors(server));
 
 function request(params: Record<string, string> = {}): URL {
   return authorizationUrl(server, { client_id: client.client_id, redirect_uri: REDIRECT, code_challenge: pkcePair().challenge, state: "xyz", ...params });
@@ -92,6 +92,8 @@ describe("the sign-in page", () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("default-src 'none'");
     expect(response.headers.get("cache-control")).toBe("no-store");
+    // With helmet's no-referrer, browsers would post the form with `Origin: null`.
+    expect(response.headers.get("referrer-policy")).toBe("same-origin");
   });
 
   it("allows the loopback redirect on any port in the CSP", async () => {

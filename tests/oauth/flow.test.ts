@@ -6,7 +6,7 @@ import jwt from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OAuth } from "../../service/oauth/index.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { createMember, formToken, otherInstance, PASSWORD, postForm, readJson, redirectParams, signIn, TestOAuthProvider } from "./support.js";
+import { closeWithoutErrors, createMember, formToken, otherInstance, PASSWORD, postForm, readJson, redirectParams, signIn, TestOAuthProvider } from "./support.js";
 
 let server: TestServer;
 let verifier: OAuth;
@@ -14,7 +14,7 @@ beforeAll(async () => {
   server = await startTestServer();
   verifier = otherInstance(server);
 });
-afterAll(() => server?.close());
+afterAll(() => closeWithoutErrors(server));
 
 const REDIRECT = "http://127.0.0.1:53682/callback";
 

@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wwwAuthenticateHeader } from "../../service/oauth/index.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { createMember, PASSWORD, postForm, redirectParams, signIn, TestOAuthProvider } from "./support.js";
+import { closeWithoutErrors, createMember, PASSWORD, postForm, redirectParams, signIn, TestOAuthProvider } from "./support.js";
 
 const REDIRECT = "http://127.0.0.1:53682/callback";
 
@@ -15,7 +15,7 @@ let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
 });
-afterAll(() => server?.close());
+afterAll(() => closeWithoutErrors(server));
 
 describe("an MCP host signing in through /mcp's challenge", () => {
   it("gets the 401 challenge, signs in, lists and calls tools, survives access-token revocation and stops at grant revocation", async () => {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wwwAuthenticateHeader } from "../../service/oauth/index.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { readJson } from "./support.js";
+import { closeWithoutErrors, readJson } from "./support.js";
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
 });
-afterAll(() => server?.close());
+afterAll(() => closeWithoutErrors(server));
 
 describe("discovery documents", () => {
   it("publishes RFC 8414 metadata whose issuer is exactly the public base URL, at both well-known paths", async () => {

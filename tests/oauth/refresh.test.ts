@@ -5,7 +5,7 @@ import type { OAuth } from "../../service/oauth/index.js";
 import { hashCredential } from "../../service/oauth/secrets.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import {
-  authorizationCode, createMember, exchangeCode, otherInstance, postForm, readJson, registerPublicClient, type ErrorBody, type RegisteredClient,
+  authorizationCode, closeWithoutErrors, createMember, exchangeCode, otherInstance, postForm, readJson, registerPublicClient, type ErrorBody, type RegisteredClient,
   type TokenBody,
 } from "./support.js";
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
   client = await registerPublicClient(server);
   verifier = otherInstance(server);
 });
-afterAll(() => server?.close());
+afterAll(() => closeWithoutErrors(server));
 
 async function grant(email: string) {
   const { code, verifier: codeVerifier } = await authorizationCode(server, client, email);

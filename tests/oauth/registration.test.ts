@@ -3,14 +3,14 @@
 // what these cases run into.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { readJson, type ErrorBody, type RegisteredClient } from "./support.js";
+import { closeWithoutErrors, readJson, type ErrorBody, type RegisteredClient } from "./support.js";
 
 let server: TestServer;
 let nextAddress = 1;
 beforeAll(async () => {
   server = await startTestServer({ TRUST_PROXY_HOPS: "1" });
 });
-afterAll(() => server?.close());
+afterAll(() => closeWithoutErrors(server));
 
 function register(body: string | object, contentType = "application/json"): Promise<Response> {
   return fetch(`${server.url}/oauth2/register`, {

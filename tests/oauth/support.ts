@@ -187,3 +187,11 @@ export interface ErrorBody {
 export async function readJson<T>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
+
+/** Closes the server, then fails if it logged anything at ERROR or worse: no request here may cause a 500. */
+export async function closeWithoutErrors(server: TestServer | undefined): Promise<void> {
+  if (!server) return;
+  const errors = server.logs.filter((line) => line.severity === "ERROR" || line.severity === "CRITICAL");
+  await server.close();
+  expect(errors).toEqual([]);
+}

@@ -4,7 +4,7 @@ import type { OAuth } from "../../service/oauth/index.js";
 import { hashCredential } from "../../service/oauth/secrets.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import {
-  authorizationCode, createMember, exchangeCode, otherInstance, postForm, postJson, readJson, registerPublicClient, type RegisteredClient,
+  authorizationCode, closeWithoutErrors, createMember, exchangeCode, otherInstance, postForm, postJson, readJson, registerPublicClient, type RegisteredClient,
   type TokenBody,
 } from "./support.js";
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
   verifier = otherInstance(server);
   await createMember(server, EMAIL);
 });
-afterAll(() => server?.close());
+afterAll(() => closeWithoutErrors(server));
 
 async function expectError(response: Response, status: number, error: string) {
   expect(response.status).toBe(status);
