@@ -18,7 +18,8 @@ export interface NewAuthorizationCode {
 export interface LockedAuthorizationCode extends NewAuthorizationCode {
   codeHash: string;
   consumed: boolean;
-  expired: boolean;
+  /** Expired, or its user was disabled since signing in. */
+  unusable: boolean;
   /** The grant the code was exchanged into, once consumed. */
   familyId: string | null;
 }
@@ -37,10 +38,11 @@ export async function createAuthorizationCode(db: Queryable, input: NewAuthoriza
 /** Reads and row-locks a code, so two concurrent exchanges of it are serialized (call in a transaction). */
 export async function lockAuthorizationCode(db: Queryable, code: string): Promise<LockedAuthorizationCode | undefined> {
   const { rows } = await db.query<Omit<LockedAuthorizationCode, "scopes"> & { scope: string }>(
-    `SELECT code_hash AS "codeHash", client_id AS "clientId", tenant_id AS "tenantId", user_id AS "userId",
-       redirect_uri AS "redirectUri", code_challenge AS "codeChallenge", scope, resource, family_id AS "familyId",
-       consumed_at IS NOT NULL AS consumed, expires_at <= now() AS expired
-     FROM oauth2_auth_codes WHERE code_hash = $1 FOR UPDATE`,
+    `SELECT c.code_hash AS "codeHash", c.client_id AS "clientId", c.tenant_id AS "tenantId", c.user_id AS "userId",
+       c.redirect_uri AS "redirectUri", c.code_challenge AS "codeChallenge", c.scope, c.resource, c.family_id AS "familyId",
+       c.consumed_at IS NOT NULL AS consumed, (c.expires_at <= now() OR u.disabled_at IS NOT NULL) AS unusable
+     FROM oauth2_auth_codes c JOIN users u ON u.id = c.user_id
+     WHERE c.code_hash = $1 FOR UPDATE OF c`,
     [hashCredential(code)],
   );
   if (!rows[0]) return undefined;

@@ -42,6 +42,10 @@ type Outcome = { tokens: TokenResponse } | { error: ReturnType<typeof oauthError
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
+function invalidGrant(description: string): Outcome {
+  return { error: oauthError("invalid_grant", description) };
+}
+
 export class Grants {
   constructor(
     private readonly pool: pg.Pool,
@@ -64,20 +68,19 @@ export class Grants {
   }
 
   async exchangeCode(client: Client, request: CodeExchange, ip?: string): Promise<TokenResponse> {
-    const invalid = (description: string) => ({ error: oauthError("invalid_grant", description) });
     return this.settle(
       withTransaction(this.pool, async (db): Promise<Outcome> => {
         const code = await lockAuthorizationCode(db, request.code);
-        if (!code) return invalid("unknown authorization code");
+        if (!code) return invalidGrant("unknown authorization code");
         if (code.consumed) {
           // RFC 6749 §4.1.2: a code used twice revokes what it produced; the code may have been stolen.
           if (code.familyId) await revokeTokenFamily(db, code.familyId, "code_reuse", ip);
-          return invalid("authorization code was already used; tokens issued from it are revoked");
+          return invalidGrant("authorization code was already used; tokens issued from it are revoked");
         }
-        if (code.clientId !== client.clientId) return invalid("authorization code was issued to another client");
-        if (code.expired) return invalid("authorization code expired");
-        if (code.redirectUri !== request.redirectUri) return invalid("redirect_uri does not match the authorization request");
-        if (!pkceVerifierMatches(request.codeVerifier, code.codeChallenge)) return invalid("code_verifier does not match the code_challenge");
+        if (code.clientId !== client.clientId) return invalidGrant("authorization code was issued to another client");
+        if (code.unusable) return invalidGrant("authorization code expired");
+        if (code.redirectUri !== request.redirectUri) return invalidGrant("redirect_uri does not match the authorization request");
+        if (!pkceVerifierMatches(request.codeVerifier, code.codeChallenge)) return invalidGrant("code_verifier does not match the code_challenge");
         if (request.resource !== undefined && request.resource !== code.resource) {
           return { error: oauthError("invalid_target", "resource does not match the authorization request") };
         }
@@ -92,17 +95,16 @@ export class Grants {
   }
 
   async refresh(client: Client, request: Refresh, ip?: string): Promise<TokenResponse> {
-    const invalid = (description: string) => ({ error: oauthError("invalid_grant", description) });
     return this.settle(
       withTransaction(this.pool, async (db): Promise<Outcome> => {
         const token = await lockRefreshToken(db, request.refreshToken);
-        if (!token || token.clientId !== client.clientId) return invalid("unknown refresh token");
+        if (!token || token.clientId !== client.clientId) return invalidGrant("unknown refresh token");
         if (token.rotated) {
           // Only one party can hold the current token; a rotated one coming back means it leaked.
           await revokeTokenFamily(db, token.familyId, "refresh_token_reuse", ip);
-          return invalid("refresh token was already used; all tokens of this grant are revoked");
+          return invalidGrant("refresh token was already used; all tokens of this grant are revoked");
         }
-        if (token.unusable) return invalid("refresh token expired or revoked");
+        if (token.unusable) return invalidGrant("refresh token expired or revoked");
         // RFC 6749 §6: a narrower scope for this access token; the grant itself keeps its scope.
         const scopes = request.scope === undefined ? token.scopes : parseScope(request.scope);
         if (scopes.length === 0 || scopesOutside(scopes, token.scopes).length > 0) {

@@ -3,7 +3,7 @@ import express, { type Request, type RequestHandler } from "express";
 import type pg from "pg";
 import type { z } from "zod";
 import type { Config } from "../config.js";
-import { authenticateClient, type Client } from "./clients.js";
+import { authenticateClient, type Client, type ClientCredentials } from "./clients.js";
 import { oauthError } from "./errors.js";
 
 /** Token and revocation requests are form-encoded (RFC 6749); JSON is accepted too. */
@@ -50,7 +50,7 @@ export function parseParams<S extends z.ZodType>(schema: S, params: Record<strin
 export async function authenticateRequestClient(pool: pg.Pool, req: Request, params: Record<string, string>): Promise<Client> {
   const basic = /^Basic\s+(\S+)$/i.exec(req.get("authorization") ?? "");
   const challenge = basic ? { "WWW-Authenticate": 'Basic realm="pierre", charset="UTF-8"' } : undefined;
-  let credentials: { clientId: string; clientSecret?: string };
+  let credentials: ClientCredentials;
   if (basic) {
     if (params.client_secret !== undefined) throw oauthError("invalid_request", "use one client authentication method, not two");
     const decoded = Buffer.from(basic[1], "base64").toString("utf8");

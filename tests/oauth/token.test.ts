@@ -60,6 +60,13 @@ describe("authorization_code grant", () => {
     await expectError(await exchangeCode(server, client, code, codeVerifier), 400, "invalid_grant");
   });
 
+  it("refuses a code whose user was disabled after signing in", async () => {
+    const { userId } = await createMember(server, "soon-disabled@example.com");
+    const { code, verifier: codeVerifier } = await authorizationCode(server, client, "soon-disabled@example.com");
+    await server.pool.query("UPDATE users SET disabled_at = now() WHERE id = $1", [userId]);
+    await expectError(await exchangeCode(server, client, code, codeVerifier), 400, "invalid_grant");
+  });
+
   it("refuses a resource other than the MCP endpoint (RFC 8707)", async () => {
     const { code, verifier: codeVerifier } = await authorizationCode(server, client, EMAIL);
     await expectError(await exchangeCode(server, client, code, codeVerifier, { resource: "https://other.example/mcp" }), 400, "invalid_target");
