@@ -70,10 +70,12 @@ function rssMb(pid: number): number {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-async function waitForHealth(url: string, started: bigint, timeoutMs = 15_000): Promise<number> {
+/** Milliseconds from `started` until GET `path` answers `status` (the baseline has no /health: any answer). */
+async function waitUntilServing(url: string, path: string, status: number | "any", started: bigint, timeoutMs = 15_000): Promise<number> {
   while (Number(process.hrtime.bigint() - started) / 1e6 < timeoutMs) {
     try {
-      if ((await fetch(`${url}/health`)).status === 200) return Number(process.hrtime.bigint() - started) / 1e6;
+      const response = await fetch(`${url}${path}`);
+      if (status === "any" || response.status === status) return Number(process.hrtime.bigint() - started) / 1e6;
     } catch {
       // not listening yet
     }
@@ -82,12 +84,12 @@ async function waitForHealth(url: string, started: bigint, timeoutMs = 15_000): 
   throw new Error(`${url} did not become healthy`);
 }
 
-async function startProcess(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string; coldStartMs: number }> {
+async function startProcess(args: string[], env: Record<string, string>, ready: { path: string; status: number | "any" } = { path: "/health", status: 200 }): Promise<{ child: ChildProcess; url: string; coldStartMs: number }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "inherit"] });
-  const coldStartMs = await waitForHealth(url, started);
+  const coldStartMs = await waitUntilServing(url, ready.path, ready.status, started);
   return { child, url, coldStartMs };
 }
 
@@ -128,14 +130,14 @@ async function main(): Promise<void> {
   try {
     const coldStarts: number[] = [];
     for (let run = 0; run < COLD_START_RUNS; run++) {
-      const { child, coldStartMs } = await startProcess(["dist/service/main.js"], serviceEnv);
+      const { child, coldStartMs } = await startProcess(["dist/main.js"], serviceEnv);
       coldStarts.push(round(coldStartMs));
       await stop(child);
     }
     coldStarts.sort((a, b) => a - b);
 
-    const service = await startProcess(["dist/service/main.js"], serviceEnv);
-    const baseline = await startProcess(["--import", "tsx", "bench/baseline-server.ts"], {});
+    const service = await startProcess(["dist/main.js"], serviceEnv);
+    const baseline = await startProcess(["--import", "tsx", "bench/baseline-server.ts"], {}, { path: "/mcp", status: "any" });
     try {
       const ourCall = { method: "POST" as const, headers: { ...MCP_HEADERS, "x-api-key": apiKey }, body: toolCallBody(TOOL, {}) };
       const baselineCall = { method: "POST" as const, headers: MCP_HEADERS, body: toolCallBody("echo", { message: "hello" }) };
