@@ -1,0 +1,165 @@
+// A local stand-in for the Cloud Run Admin API (Knative serving v1, as gcloud calls it) and Artifact
+// Registry, so the real gcloud CLI can be exercised without a Google account. gcloud reaches it as an
+// HTTP proxy: endpoint overrides point each API at a plain-http host name, and every request arrives
+// here with that absolute URL. Only the calls the release script and the deploy workflow make exist.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface ServiceState {
+  name: string;
+  serviceAccount: string;
+  connector: string;
+  env: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }>;
+  /** Revision name -> image. */
+  revisions: Record<string, string>;
+  traffic: Array<{ revisionName: string; percent: number; tag?: string }>;
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: URL;
+  body: unknown;
+}
+
+export class FakeGoogleCloud {
+  readonly requests: RecordedRequest[] = [];
+  readonly services = new Map<string, ServiceState>();
+  readonly jobs = new Map<string, Record<string, unknown>>();
+  /** Artifact Registry tags of the `pierre` image: tag -> digest. */
+  readonly tags = new Map<string, string>();
+  private server?: Server;
+
+  constructor(
+    readonly project: string,
+    readonly region: string,
+  ) {}
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** Environment for a gcloud child process: throwaway config, a dummy token, every call routed here. */
+  gcloudEnv(): Record<string, string> {
+    const config = mkdtempSync(join(tmpdir(), "pierre-gcloud-"));
+    writeFileSync(join(config, "token"), "test-token\n");
+    return {
+      CLOUDSDK_CONFIG: config,
+      CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: join(config, "token"),
+      CLOUDSDK_CORE_DISABLE_PROMPTS: "1",
+      CLOUDSDK_CORE_SHOULD_PROMPT_TO_ENABLE_API: "false",
+      CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: "true",
+      CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: "true",
+      CLOUDSDK_API_ENDPOINT_OVERRIDES_RUN: "http://run.test/",
+      CLOUDSDK_API_ENDPOINT_OVERRIDES_ARTIFACTREGISTRY: "http://artifactregistry.test/",
+      CLOUDSDK_PROXY_TYPE: "http",
+      CLOUDSDK_PROXY_ADDRESS: "127.0.0.1",
+      CLOUDSDK_PROXY_PORT: String((this.server!.address() as AddressInfo).port),
+    };
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let text = "";
+    for await (const chunk of req) text += chunk;
+    const url = new URL(req.url ?? "/", "http://unknown.test");
+    this.requests.push({ method: req.method ?? "GET", url, body: text ? JSON.parse(text) : undefined });
+    const [status, body] = this.route(req.method ?? "GET", url.pathname, text ? JSON.parse(text) : undefined);
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  }
+
+  private route(method: string, path: string, body: unknown): [number, unknown] {
+    const ns = `/apis/serving.knative.dev/v1/namespaces/${this.project}`;
+    const jobs = `/apis/run.googleapis.com/v1/namespaces/${this.project}/jobs`;
+    const repository = `/v1/projects/${this.project}/locations/${this.region}/repositories/pierre`;
+    if (method === "GET" && path === `${ns}/services`) {
+      return [200, { apiVersion: "serving.knative.dev/v1", kind: "ServiceList", metadata: {}, items: [...this.services.values()].map((s) => this.serviceResource(s)) }];
+    }
+    const revision = path.startsWith(`${ns}/revisions/`) && this.findRevision(path.slice(`${ns}/revisions/`.length));
+    if (method === "GET" && revision) return [200, revision];
+    if (method === "GET" && path.startsWith(`${jobs}/`)) {
+      const job = this.jobs.get(path.slice(jobs.length + 1));
+      return job ? [200, job] : notFound(path);
+    }
+    if ((method === "POST" && path === jobs) || (method === "PUT" && path.startsWith(`${jobs}/`))) {
+      const job = { ...(body as Record<string, unknown>), status: { conditions: [{ type: "Ready", status: "True" }] } };
+      this.jobs.set((job.metadata as { name: string }).name, job);
+      return [200, job];
+    }
+    if (method === "GET" && path === repository) {
+      return [200, { name: path.slice(4), format: "DOCKER", mode: "STANDARD_REPOSITORY" }];
+    }
+    if (method === "GET" && path === `${repository}/packages/pierre/tags`) {
+      const tags = [...this.tags].map(([tag, digest]) => ({
+        name: `${path.slice(4)}/${tag}`,
+        version: `${repository.slice(4)}/packages/pierre/versions/${digest}`,
+      }));
+      return [200, { tags }];
+    }
+    return notFound(path);
+  }
+
+  private serviceResource(service: ServiceState) {
+    const latest = Object.keys(service.revisions).at(-1)!;
+    const host = `${service.name}-123456789012.${this.region}.run.app`;
+    return {
+      apiVersion: "serving.knative.dev/v1",
+      kind: "Service",
+      metadata: { name: service.name, namespace: "123456789012", annotations: { "run.googleapis.com/ingress": "all" } },
+      spec: {
+        template: {
+          metadata: {
+            name: latest,
+            annotations: {
+              "run.googleapis.com/vpc-access-connector": service.connector,
+              "run.googleapis.com/vpc-access-egress": "all-traffic",
+              "autoscaling.knative.dev/maxScale": "10",
+            },
+          },
+          spec: {
+            containerConcurrency: 80,
+            timeoutSeconds: 300,
+            serviceAccountName: service.serviceAccount,
+            containers: [{ image: service.revisions[latest], ports: [{ name: "http1", containerPort: 8081 }], env: service.env }],
+          },
+        },
+        traffic: service.traffic,
+      },
+      status: {
+        observedGeneration: 3,
+        latestReadyRevisionName: latest,
+        latestCreatedRevisionName: latest,
+        url: `https://${host}`,
+        traffic: service.traffic.map((target) => ({ ...target, ...(target.tag ? { url: `https://${target.tag}---${host}` } : {}) })),
+        conditions: [{ type: "Ready", status: "True" }],
+      },
+    };
+  }
+
+  private findRevision(name: string) {
+    for (const service of this.services.values()) {
+      const image = service.revisions[name];
+      if (image) {
+        return {
+          apiVersion: "serving.knative.dev/v1",
+          kind: "Revision",
+          metadata: { name, labels: { "serving.knative.dev/service": service.name } },
+          spec: { serviceAccountName: service.serviceAccount, containers: [{ image, env: service.env }] },
+          status: { imageDigest: `${image.split(":")[0]}@sha256:${"0".repeat(64)}` },
+        };
+      }
+    }
+    return undefined;
+  }
+}
+
+function notFound(path: string): [number, unknown] {
+  return [404, { error: { code: 404, message: `${path} not found`, status: "NOT_FOUND" } }];
+}
