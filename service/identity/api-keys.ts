@@ -2,7 +2,7 @@
 // SHA-256 of the whole key is stored (the key is 256 random bits, so a slow hash adds nothing).
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Queryable } from "../db/pool.js";
-import type { Principal } from "./principal.js";
+import type { Principal, PrincipalTenant } from "./principal.js";
 import { SCOPES } from "./scopes.js";
 import type { Tier } from "./tiers.js";
 
@@ -59,14 +59,18 @@ export async function createApiKey(db: Queryable, input: NewApiKey): Promise<{ k
   return { key, record: rows[0] };
 }
 
-/** The principal for a valid, unrevoked, unexpired key whose user still belongs to the tenant. */
+/**
+ * The principal for a valid, unrevoked, unexpired key of an enabled user, with its tenant, in one query.
+ * The user still belongs to the tenant: a key is deleted with its membership (foreign key cascade).
+ */
 export async function authenticateApiKey(db: Queryable, key: string): Promise<Principal | undefined> {
   if (!API_KEY_PATTERN.test(key)) return undefined;
   const prefix = key.slice(0, PREFIX_LENGTH);
-  const { rows } = await db.query<ApiKeyRecord & { keyHash: string; userTier: Tier; lastUsedStale: boolean }>(
+  const { rows } = await db.query<ApiKeyRecord & { keyHash: string; userTier: Tier; lastUsedStale: boolean; tenant: PrincipalTenant }>(
     `SELECT ${columns("k")}, k.key_hash AS "keyHash", u.tier AS "userTier",
-       (k.last_used_at IS NULL OR k.last_used_at < now() - make_interval(secs => $2)) AS "lastUsedStale"
-     FROM api_keys k JOIN users u ON u.id = k.user_id
+       (k.last_used_at IS NULL OR k.last_used_at < now() - make_interval(secs => $2)) AS "lastUsedStale",
+       json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant
+     FROM api_keys k JOIN users u ON u.id = k.user_id JOIN tenants t ON t.id = k.tenant_id
      WHERE k.prefix = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
        AND u.disabled_at IS NULL`,
     [prefix, LAST_USED_RESOLUTION_SECONDS],
@@ -77,7 +81,7 @@ export async function authenticateApiKey(db: Queryable, key: string): Promise<Pr
   if (row.lastUsedStale) await db.query("UPDATE api_keys SET last_used_at = now() WHERE id = $1", [row.id]);
   return {
     userId: row.userId,
-    tenantId: row.tenantId,
+    tenant: row.tenant,
     tier: row.tier ?? row.userTier,
     scopes: [...SCOPES],
     via: "api_key",

@@ -1,9 +1,14 @@
+import type { Tenant } from "./tenants.js";
 import type { Tier } from "./tiers.js";
+
+/** The tenant a credential acts in, as read with the credential itself (no second query). */
+export type PrincipalTenant = Pick<Tenant, "id" | "slug" | "name" | "tier">;
 
 /** Who is calling, after authentication: what every tool and repository call is scoped by. */
 export interface Principal {
   userId: string;
-  tenantId: string;
+  tenant: PrincipalTenant;
+  /** The tier this credential runs at (the key's own, else the user's); the tenant's tier is tenant.tier. */
   tier: Tier;
   scopes: string[];
   via: "oauth" | "api_key";

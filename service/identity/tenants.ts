@@ -23,8 +23,3 @@ export async function findTenantBySlug(db: Queryable, slug: string): Promise<Ten
   const { rows } = await db.query<Tenant>(`SELECT ${COLUMNS} FROM tenants WHERE slug = $1`, [slug]);
   return rows[0];
 }
-
-export async function findTenantById(db: Queryable, id: string): Promise<Tenant | undefined> {
-  const { rows } = await db.query<Tenant>(`SELECT ${COLUMNS} FROM tenants WHERE id = $1`, [id]);
-  return rows[0];
-}

@@ -1,17 +1,17 @@
 // Who is calling /mcp: an OAuth access token (Authorization: Bearer <JWT>) or an API key
 // (X-API-Key: pk_live_..., or Authorization: Bearer pk_live_...). When both headers are sent,
-// Authorization wins. A credential is only good while its tenant exists (its tier sizes the limits).
+// Authorization wins. Both verifications read the credential's tenant in the same query (its tier
+// sizes the limits), so authentication is one database round trip.
 import type { Request } from "express";
 import type { Queryable } from "../db/pool.js";
 import { authenticateApiKey } from "../identity/api-keys.js";
 import type { Principal } from "../identity/principal.js";
-import { findTenantById, type Tenant } from "../identity/tenants.js";
 
 /** Verifies one of our OAuth access tokens (service/oauth); undefined when invalid, expired or revoked. */
 export type VerifyAccessToken = (token: string) => Promise<Principal | undefined>;
 
 export type Authentication =
-  | { outcome: "authenticated"; principal: Principal; tenant: Tenant }
+  | { outcome: "authenticated"; principal: Principal }
   /** No credential at all: the client should start the OAuth flow. */
   | { outcome: "missing" }
   /** A credential that is malformed, unknown, expired or revoked. */
@@ -33,8 +33,5 @@ export async function authenticate(req: Request, db: Queryable, verifyAccessToke
   } else if (apiKeyHeader !== undefined) {
     principal = await authenticateApiKey(db, apiKeyHeader.trim());
   }
-  if (!principal) return { outcome: "invalid" };
-  const tenant = await findTenantById(db, principal.tenantId);
-  if (!tenant) return { outcome: "invalid" };
-  return { outcome: "authenticated", principal, tenant };
+  return principal ? { outcome: "authenticated", principal } : { outcome: "invalid" };
 }

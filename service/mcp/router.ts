@@ -55,9 +55,9 @@ export function mcpRouter(deps: McpRouterDeps): Router {
       const message = auth.outcome === "invalid" ? "Unauthorized: invalid credentials" : "Unauthorized: credentials required";
       return refuse(res, 401, SERVER_ERROR, message, { "WWW-Authenticate": challenge });
     }
-    const { principal, tenant } = auth;
+    const { principal } = auth;
 
-    const rateLimit = await rateLimiter.consume(principalLimits(principal, tenant.tier), res.locals.log);
+    const rateLimit = await rateLimiter.consume(principalLimits(principal), res.locals.log);
     res.set(rateLimitHeaders(rateLimit));
     if (!rateLimit.allowed) {
       return refuse(res, 429, SERVER_ERROR, `Too Many Requests: rate limit exceeded, retry in ${rateLimit.retryAfterSeconds} s`);
@@ -81,7 +81,7 @@ export function mcpRouter(deps: McpRouterDeps): Router {
       return refuse(res, 403, SERVER_ERROR, `Forbidden: this tool requires the ${scope} scope`, { "WWW-Authenticate": challenge });
     }
 
-    const server = createRequestServer(catalog, { principal, tenant, db: pool, rateLimit, log: res.locals.log });
+    const server = createRequestServer(catalog, { principal, db: pool, rateLimit, log: res.locals.log });
     // JSON responses rather than SSE: no tool streams progress, and plain JSON is cheaper for both ends.
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     // Closing the server closes the transport and aborts handlers still running for a vanished client.

@@ -7,7 +7,7 @@ import type pg from "pg";
 import { z } from "zod";
 import type { Config } from "../config.js";
 import type { Queryable } from "../db/pool.js";
-import type { Principal } from "../identity/principal.js";
+import type { Principal, PrincipalTenant } from "../identity/principal.js";
 import type { Tier } from "../identity/tiers.js";
 import { ACCESS_TOKEN_TTL_SECONDS } from "./lifetimes.js";
 import { issuer } from "./metadata.js";
@@ -98,12 +98,12 @@ export class AccessTokens {
   async verify(token: string): Promise<OAuthPrincipal | undefined> {
     const claims = await this.claims(token);
     if (!claims) return undefined;
-    const tier = await liveGrantTier(this.pool, claims);
-    if (!tier) return undefined;
+    const grant = await liveGrant(this.pool, claims);
+    if (!grant) return undefined;
     return {
       userId: claims.sub,
-      tenantId: claims.tenant_id,
-      tier,
+      tenant: grant.tenant,
+      tier: grant.tier,
       scopes: parseScope(claims.scope),
       via: "oauth",
       clientId: claims.client_id,
@@ -113,18 +113,20 @@ export class AccessTokens {
 }
 
 /**
- * The user's tier when the token's grant is unrevoked, the user enabled and the token itself not
- * revoked. Membership needs no join: a family row is deleted with its membership (foreign key cascade).
+ * The user's tier and the tenant when the token's grant is unrevoked, the user enabled and the token
+ * itself not revoked. Membership needs no join: a family row is deleted with its membership (foreign
+ * key cascade).
  */
-async function liveGrantTier(db: Queryable, claims: AccessTokenClaims): Promise<Tier | undefined> {
-  const { rows } = await db.query<{ tier: Tier }>(
-    `SELECT u.tier FROM oauth2_token_families f JOIN users u ON u.id = f.user_id
+async function liveGrant(db: Queryable, claims: AccessTokenClaims): Promise<{ tier: Tier; tenant: PrincipalTenant } | undefined> {
+  const { rows } = await db.query<{ tier: Tier; tenant: PrincipalTenant }>(
+    `SELECT u.tier, json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant
+     FROM oauth2_token_families f JOIN users u ON u.id = f.user_id JOIN tenants t ON t.id = f.tenant_id
      WHERE f.id = $1 AND f.user_id = $2 AND f.tenant_id = $3 AND f.client_id = $4
        AND f.revoked_at IS NULL AND u.disabled_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM oauth2_revoked_access_tokens r WHERE r.jti = $5)`,
     [claims.family_id, claims.sub, claims.tenant_id, claims.client_id, claims.jti],
   );
-  return rows[0]?.tier;
+  return rows[0];
 }
 
 /** RFC 7009 for an access token: remembered until it would have expired anyway. */

@@ -13,7 +13,7 @@
 // which one client usually owns whole.
 import { isIPv6 } from "node:net";
 import type { Principal } from "../identity/principal.js";
-import { TIER_LIMITS, type Tier } from "../identity/tiers.js";
+import { TIER_LIMITS } from "../identity/tiers.js";
 import type { Limit } from "./limiter.js";
 
 /** Requests per minute per client IP on the OAuth endpoints. */
@@ -23,7 +23,7 @@ export interface PrincipalLimit extends Limit {
   scope: "api_key" | "user" | "tenant";
 }
 
-export function principalLimits(principal: Principal, tenantTier: Tier): PrincipalLimit[] {
+export function principalLimits(principal: Principal): PrincipalLimit[] {
   const tier = TIER_LIMITS[principal.tier];
   const key = principal.apiKey;
   const own = key
@@ -32,7 +32,7 @@ export function principalLimits(principal: Principal, tenantTier: Tier): Princip
   return [
     { scope: own.scope, bucket: `${own.prefix}:minute`, window: "minute", max: own.perMinute },
     { scope: own.scope, bucket: `${own.prefix}:month`, window: "month", max: own.monthly },
-    { scope: "tenant", bucket: `tenant:${principal.tenantId}:month`, window: "month", max: TIER_LIMITS[tenantTier].monthly },
+    { scope: "tenant", bucket: `tenant:${principal.tenant.id}:month`, window: "month", max: TIER_LIMITS[principal.tenant.tier].monthly },
   ];
 }
 

@@ -49,7 +49,7 @@ describe("API keys", () => {
     expect(stored.rows[0].key_hash).not.toContain(key.slice(record.prefix.length + 1));
 
     const principal = await authenticateApiKey(pool, key);
-    expect(principal).toMatchObject({ userId: user.id, tenantId: tenant.id, tier: "free", via: "api_key", apiKey: { id: record.id, burstPerMinute: 7 } });
+    expect(principal).toMatchObject({ userId: user.id, tenant: { id: tenant.id }, tier: "free", via: "api_key", apiKey: { id: record.id, burstPerMinute: 7 } });
     const tampered = key.slice(0, -1) + (key.endsWith("A") ? "B" : "A");
     expect(await authenticateApiKey(pool, tampered)).toBeUndefined();
 
@@ -80,7 +80,7 @@ describe("API keys", () => {
     const keyOfB = await createApiKey(pool, { tenantId: b.tenant.id, userId: b.user.id, name: "b" });
     expect(await listApiKeys(pool, a.tenant.id)).toEqual([]);
     expect(await revokeApiKey(pool, a.tenant.id, keyOfB.record.prefix)).toBe(false);
-    expect(await authenticateApiKey(pool, keyOfB.key)).toMatchObject({ tenantId: b.tenant.id });
+    expect(await authenticateApiKey(pool, keyOfB.key)).toMatchObject({ tenant: { id: b.tenant.id } });
     // A key can only be created for a user who is a member of that tenant.
     await expect(createApiKey(pool, { tenantId: a.tenant.id, userId: b.user.id, name: "cross" })).rejects.toMatchObject({ code: "23503" });
   });

@@ -57,7 +57,7 @@ describe("a public client using the MCP SDK", () => {
     expect(jwks.keys.map((key: { kid: string }) => key.kid)).toContain(header.kid);
 
     expect(await verifier.verifyAccessToken(tokens.access_token)).toEqual({
-      userId, tenantId: tenantIds[0], tier: "free", scopes: ["fitness:read", "fitness:write"], via: "oauth",
+      userId, tenant: { id: tenantIds[0], slug: expect.stringMatching(/^t-/), name: expect.stringMatching(/^Team t-/), tier: "free" }, tier: "free", scopes: ["fitness:read", "fitness:write"], via: "oauth",
       clientId: provider.client!.client_id, expiresAt: new Date(payload.exp! * 1000),
     });
     const audit = await server.pool.query("SELECT event_type, tenant_id FROM audit_events WHERE actor_user_id = $1", [userId]);
@@ -161,6 +161,6 @@ describe("users of several tenants", () => {
     // The second step needs no password: the form token now stands for the signed-in user.
     const redirect = redirectParams(await postForm(`${server.url}/oauth2/authorize`, { form_token: formToken(page), tenant_id: tenantIds[1], action: "allow" }));
     expect(await auth(provider, { serverUrl: server.config.mcpResourceUrl, authorizationCode: redirect.get("code")! })).toBe("AUTHORIZED");
-    expect((await verifier.verifyAccessToken(provider.saved!.access_token))?.tenantId).toBe(tenantIds[1]);
+    expect((await verifier.verifyAccessToken(provider.saved!.access_token))?.tenant.id).toBe(tenantIds[1]);
   });
 });

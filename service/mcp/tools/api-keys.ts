@@ -26,7 +26,7 @@ export const listOwnApiKeys = defineTool({
   output,
   async run(_input, { principal, db }) {
     const now = Date.now();
-    const keys = await listApiKeys(db, principal.tenantId, principal.userId);
+    const keys = await listApiKeys(db, principal.tenant.id, principal.userId);
     return {
       keys: keys.map((key) => ({
         prefix: key.prefix,

@@ -27,7 +27,7 @@ export const getConnectionStatus = defineTool({
   }),
   output,
   async run({ provider }, { principal, db }) {
-    const rows = await listProviderConnections(db, principal.tenantId, principal.userId);
+    const rows = await listProviderConnections(db, principal.tenant.id, principal.userId);
     const byProvider = new Map(rows.map((row) => [row.provider, row]));
     return {
       connections: PROVIDERS.filter((name) => provider === undefined || name === provider).map((name) => {

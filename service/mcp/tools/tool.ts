@@ -6,14 +6,12 @@ import { z } from "zod";
 import type { Queryable } from "../../db/pool.js";
 import type { Principal } from "../../identity/principal.js";
 import type { Scope } from "../../identity/scopes.js";
-import type { Tenant } from "../../identity/tenants.js";
 import type { Logger } from "../../logging/index.js";
 import type { RateLimitDecision } from "../../ratelimit/index.js";
 
-/** What a tool may use. Every query a tool makes is scoped by principal.tenantId AND principal.userId. */
+/** What a tool may use. Every query a tool makes is scoped by principal.tenant.id AND principal.userId. */
 export interface ToolContext {
   principal: Principal;
-  tenant: Tenant;
   db: Queryable;
   /** This request's rate-limit charge (empty usage when the limiter failed open). */
   rateLimit: RateLimitDecision;

@@ -36,18 +36,18 @@ export const whoami = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   input: z.strictObject({}),
   output,
-  async run(_input, { principal, tenant, db, rateLimit }) {
-    const account = await findAccount(db, principal.tenantId, principal.userId);
+  async run(_input, { principal, db, rateLimit }) {
+    const account = await findAccount(db, principal.tenant.id, principal.userId);
     if (!account) throw new ToolError("This account is no longer a member of its tenant.");
     const usage = new Map(rateLimit.usage.map((bucket) => [bucket.bucket, bucket]));
     return {
       userId: principal.userId,
       ...account,
-      tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, tier: tenant.tier },
+      tenant: principal.tenant,
       tier: principal.tier,
       authMethod: principal.via,
       scopes: principal.scopes,
-      limits: principalLimits(principal, tenant.tier).map((limit) => ({
+      limits: principalLimits(principal).map((limit) => ({
         scope: limit.scope,
         window: limit.window,
         limit: limit.max,
