@@ -1,22 +1,24 @@
 # syntax=docker/dockerfile:1
-# Pierre service image: `node dist/service/main.js` on Node 20, as a non-root user, listening on 8081.
+# Pierre service image: `node dist/main.js` on Node 20, as a non-root user, listening on 8081.
 #
 #   docker buildx build -t pierre:local .
 #
-# Stages: deps (all dependencies, for the compiler) -> build (tsc) -> prod-deps (runtime dependencies
-# only) -> runtime (compiled code, SQL migrations, runtime node_modules; no sources, no dev tools).
+# Stages: deps (all dependencies, for the bundler) -> build (`npm run build`: esbuild bundles in dist/
+# with the SQL migrations beside them) -> prod-deps (runtime dependencies only) -> runtime (bundles,
+# migrations, runtime node_modules; no sources, no dev tools).
 # Base tag pinned to a Node minor on Debian 12 slim; bump it deliberately (Dependabot or by hand).
 ARG NODE_IMAGE=node:20.20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# No dependency install script is needed to compile or to run the service (the embedded PostgreSQL
-# binaries and esbuild are for local development only), so none runs inside the image build.
+# No dependency install script is needed to build or to run the service (esbuild's JS API finds its
+# platform binary without one; the embedded PostgreSQL binaries are for local development only), so
+# none runs inside the image build.
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
 
 FROM deps AS build
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json esbuild.config.mjs ./
 COPY service ./service
 RUN npm run build
 
@@ -29,16 +31,16 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 # Files stay owned by root: the service user can read its code but not change it.
-# package.json carries "type": "module", which Node needs to load dist/**/*.js as ES modules.
+# package.json carries "type": "module", which Node needs to load the dist/*.js bundles as ES modules.
 COPY package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
+# dist/main.js, dist/migrate-cli.js (the deploy's migration job), dist/admin.js, and dist/migrations/*.sql,
+# which the migrator reads from beside its bundle.
 COPY --from=build /app/dist ./dist
-# tsc emits only JavaScript; the migrator reads its SQL files from next to migrate.js.
-COPY service/db/migrations ./dist/service/db/migrations
 USER node
 # Cloud Run sets PORT to the service's containerPort (8081); the service defaults to 8081 without it.
 EXPOSE 8081
 # No HEALTHCHECK: Cloud Run ignores it; the service's startup and liveness probes call GET /health.
 # Node itself is PID 1 (exec form, no npm or shell in between), so SIGTERM reaches the service's
 # graceful-shutdown handler directly; the service starts no child processes, so nothing needs reaping.
-CMD ["node", "dist/service/main.js"]
+CMD ["node", "dist/main.js"]

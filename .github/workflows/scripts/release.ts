@@ -3,13 +3,19 @@
 // against the live images, so a plan shows infrastructure changes only).
 //
 //   npx tsx .github/workflows/scripts/release.ts <env> locate
+//   npx tsx .github/workflows/scripts/release.ts <env> verify --sha <commit>
 //   npx tsx .github/workflows/scripts/release.ts <env> <action> [--sha <commit>] [--job-flags <file>]
 //
-// Reads PIERRE_* settings like `npm run synth` does, and the registry and live service through gcloud
-// (already authenticated). `locate` only names the project, region, service and image repository.
-// Writes step outputs to $GITHUB_OUTPUT and the PIERRE_<ENV>_IMAGE / _CANARY_IMAGE / _CANARY_PERCENT
-// variables the next synth must see to $GITHUB_ENV (stdout when run by hand). Images are deployed by
-// digest (the commit tag resolved in the registry), so a revision always runs exactly the tested bits.
+// Reads PIERRE_* settings like `npm run synth` does (plus the repository's configuration variables as
+// JSON in CONFIGURATION_VARIABLES, i.e. `toJSON(vars)`), and the registry and live service through
+// gcloud (already authenticated).
+// - locate: only names the project, region, service and image repository;
+// - verify: fails unless the environment's stable release is the commit's image (promotion gate);
+// - an action: plans the release, see planRelease.
+// Writes step outputs to $GITHUB_OUTPUT, and to $GITHUB_ENV the PIERRE_* settings plus the
+// PIERRE_<ENV>_IMAGE / _CANARY_IMAGE / _CANARY_PERCENT values the next synth must see (stdout when run
+// by hand). Images are deployed by digest (the commit tag resolved in the registry), so a revision
+// always runs exactly the bits that were tested before.
 // With --job-flags it also writes a gcloud --flags-file giving a Cloud Run job the live service's
 // service account, VPC connector, environment and secret references (for the migration job).
 import { execFile } from "node:child_process";
@@ -172,6 +178,19 @@ export function jobFlagsFrom(service: CloudRunService): Record<string, unknown> 
   return flags;
 }
 
+/** The images are planned here; everything else PIERRE_* comes from the repository's variables. */
+const PLANNED_SETTING = /^PIERRE_[A-Z]+_(IMAGE|CANARY_IMAGE|CANARY_PERCENT)$/;
+
+/** PIERRE_* settings from GitHub configuration variables (`toJSON(vars)`), ready for $GITHUB_ENV. */
+export function settingsFrom(variablesJson: string | undefined): Record<string, string> {
+  const variables = z.record(z.string(), z.string()).parse(JSON.parse(variablesJson || "{}"));
+  const settings = Object.entries(variables).filter(([name]) => name.startsWith("PIERRE_") && !PLANNED_SETTING.test(name));
+  for (const [name, value] of settings) {
+    if (/[\r\n]/.test(value)) throw new ReleaseError(`${name}: must be a single line`);
+  }
+  return Object.fromEntries(settings);
+}
+
 /** The digest a tag points at (versions are named by their digest). */
 export function digestOfTag(tags: z.infer<typeof tagsSchema>, tag: string): string | undefined {
   const found = tags.find((entry) => entry.tag.endsWith(`/tags/${tag}`));
@@ -182,7 +201,7 @@ export function digestOfTag(tags: z.infer<typeof tagsSchema>, tag: string): stri
 
 const argsSchema = z.object({
   environment: z.enum(ENVIRONMENT_NAMES),
-  action: z.enum([...ACTIONS, "locate"]),
+  action: z.enum([...ACTIONS, "locate", "verify"]),
   sha: z
     .string()
     .regex(/^[0-9a-f]{40}$/, "must be a full 40-character commit sha (images are tagged with it)")
@@ -245,7 +264,10 @@ async function main(argv: string[]): Promise<void> {
   }
   const args = parsedArgs.data;
 
-  const config = loadConfiguration(process.env).environments.find((environment) => environment.name === args.environment)!;
+  const settings = settingsFrom(process.env.CONFIGURATION_VARIABLES);
+  const config = loadConfiguration({ ...process.env, ...settings }).environments.find(
+    (environment) => environment.name === args.environment,
+  )!;
   if (config.placeholders.length > 0) {
     const unset = `${args.environment} is not configured: set ${config.placeholders.join(", ")}`;
     // A plan of an environment nobody has set up yet is skipped, not failed (forks, new repositories).
@@ -257,6 +279,7 @@ async function main(argv: string[]): Promise<void> {
 
   const repository = `${config.region}-docker.pkg.dev/${config.projectId}/${REPOSITORY_ID}/${IMAGE_NAME}`;
   const location = { project_id: config.projectId, region: config.region, service: serviceName(config.name), repository };
+  emit(process.env.GITHUB_ENV, settings);
   if (args.action === "locate") {
     emit(process.env.GITHUB_OUTPUT, location);
     return;
@@ -274,6 +297,15 @@ async function main(argv: string[]): Promise<void> {
     if (!digest) throw new ReleaseError(`${repository}:${args.sha} does not exist; publish the commit's image first`);
     image = `${repository}@${digest}`;
   }
+  if (action === "verify") {
+    if (!image) throw new ReleaseError("verify needs --sha");
+    if (live?.stableImage !== image) {
+      const running = live?.stableImage ?? "nothing";
+      throw new ReleaseError(`${config.name} runs ${running}, not ${image}; only the release ${config.name} runs can move on`);
+    }
+    emit(process.env.GITHUB_OUTPUT, { ...location, image });
+    return;
+  }
   const previousDigest = needsPreviousStable ? digestOf(PREVIOUS_STABLE_TAG) : undefined;
   const previousStable = previousDigest && `${repository}@${previousDigest}`;
   const target = planRelease(action, live, { image, previousStable });
@@ -288,7 +320,8 @@ async function main(argv: string[]): Promise<void> {
     stable_image: target.stableImage,
     canary_image: target.canary?.image,
     canary_percent: target.canary?.percent,
-    outgoing_stable: target.outgoingStable,
+    // Only images of this repository can be tagged in it for a later rollback.
+    outgoing_stable: target.outgoingStable?.startsWith(`${repository}@`) ? target.outgoingStable : undefined,
   });
   emit(process.env.GITHUB_ENV, {
     [setting(config.name, "IMAGE")]: target.stableImage,

@@ -89,8 +89,8 @@ export class FakeGoogleCloud {
       return job ? [200, job] : notFound(path);
     }
     if ((method === "POST" && path === jobs) || (method === "PUT" && path.startsWith(`${jobs}/`))) {
-      const job = { ...(body as Record<string, unknown>), status: { conditions: [{ type: "Ready", status: "True" }] } };
-      this.jobs.set((job.metadata as { name: string }).name, job);
+      const job = { ...(body as { metadata: { name: string } }), status: { conditions: [{ type: "Ready", status: "True" }] } };
+      this.jobs.set(job.metadata.name, job);
       return [200, job];
     }
     if (method === "GET" && path === repository) {
