@@ -1,6 +1,6 @@
 // The release flow of .github/workflows/scripts/release.ts: what each action deploys, and the real gcloud
 // CLI reading a (local, fake) Cloud Run API to find the live release and the migration job's settings.
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,8 @@ import { createApp } from "../../stacks/app.js";
 import { CANDIDATE_TAG, planRelease, ReleaseError, STABLE_TAG } from "../../.github/workflows/scripts/release.js";
 import { runScript } from "../support/process.js";
 import { FakeGoogleCloud, type ServiceState } from "./support/fake-google-cloud.js";
+import { gcloudInstalled } from "./support/gcloud.js";
+import { readKeyValueFile } from "./support/workflows.js";
 
 const REPO = "us-central1-docker.pkg.dev/pierre-prod-123/pierre/pierre";
 const sha = (digit: string) => digit.repeat(40);
@@ -71,14 +73,6 @@ describe("planRelease", () => {
   });
 });
 
-const gcloudInstalled = (() => {
-  try {
-    execFileSync("gcloud", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 /** The Cloud Run service Terraform would create from these PIERRE_* variables, via the same code as `npm run synth`. */
 function synthesizedService(env: Record<string, string>) {
@@ -134,9 +128,7 @@ describe.skipIf(!gcloudInstalled)("release.ts with the gcloud CLI against a loca
     writeFileSync(files.GITHUB_OUTPUT, "");
     writeFileSync(files.GITHUB_ENV, "");
     const run = await runScript(".github/workflows/scripts/release.ts", args, { ...cloud.gcloudEnv(), ...settings, ...files });
-    const read = (file: string): Record<string, string> =>
-      Object.fromEntries(readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => line.split(/=(.*)/s).slice(0, 2)));
-    return { ...run, outputs: read(files.GITHUB_OUTPUT), env: read(files.GITHUB_ENV) };
+    return { ...run, outputs: readKeyValueFile(files.GITHUB_OUTPUT), env: readKeyValueFile(files.GITHUB_ENV) };
   }
 
   it("canary: keeps the live stable image and gives the commit's image 10% of traffic, tagged candidate", async () => {

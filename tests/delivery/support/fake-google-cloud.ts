@@ -2,7 +2,8 @@
 // Registry, so the real gcloud CLI can be exercised without a Google account. gcloud reaches it as an
 // HTTP proxy: endpoint overrides point each API at a plain-http host name, and every request arrives
 // here with that absolute URL. Only the calls the release script and the deploy workflow make exist.
-import { mkdtempSync, writeFileSync } from "node:fs";
+// Running a job hands its container (image, command, args, env) to `runTask`, which decides the outcome.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -16,6 +17,15 @@ export interface ServiceState {
   /** Revision name -> image. */
   revisions: Record<string, string>;
   traffic: Array<{ revisionName: string; percent: number; tag?: string }>;
+  /** URL served for a traffic tag; by default https://<tag>---<service host>. */
+  tagUrls?: Record<string, string>;
+}
+
+export interface TaskContainer {
+  image: string;
+  command?: string[];
+  args?: string[];
+  env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }>;
 }
 
 export interface RecordedRequest {
@@ -30,7 +40,12 @@ export class FakeGoogleCloud {
   readonly jobs = new Map<string, Record<string, unknown>>();
   /** Artifact Registry tags of the `pierre` image: tag -> digest. */
   readonly tags = new Map<string, string>();
+  readonly executions = new Map<string, { job: string; status: Record<string, unknown> }>();
+  /** Runs a job's task; resolves to its exit code. */
+  runTask: (container: TaskContainer) => Promise<number> = async () => 0;
   private server?: Server;
+  /** gcloud's configuration directory for this fake's lifetime (gcloud writes logs and caches there). */
+  private configDir = "";
 
   constructor(
     readonly project: string,
@@ -38,21 +53,22 @@ export class FakeGoogleCloud {
   ) {}
 
   async start(): Promise<void> {
+    this.configDir = mkdtempSync(join(tmpdir(), "pierre-gcloud-"));
+    writeFileSync(join(this.configDir, "token"), "test-token\n");
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
   }
 
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    rmSync(this.configDir, { recursive: true, force: true });
   }
 
   /** Environment for a gcloud child process: throwaway config, a dummy token, every call routed here. */
   gcloudEnv(): Record<string, string> {
-    const config = mkdtempSync(join(tmpdir(), "pierre-gcloud-"));
-    writeFileSync(join(config, "token"), "test-token\n");
     return {
-      CLOUDSDK_CONFIG: config,
-      CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: join(config, "token"),
+      CLOUDSDK_CONFIG: this.configDir,
+      CLOUDSDK_AUTH_ACCESS_TOKEN_FILE: join(this.configDir, "token"),
       CLOUDSDK_CORE_DISABLE_PROMPTS: "1",
       CLOUDSDK_CORE_SHOULD_PROMPT_TO_ENABLE_API: "false",
       CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: "true",
@@ -79,11 +95,25 @@ export class FakeGoogleCloud {
     const ns = `/apis/serving.knative.dev/v1/namespaces/${this.project}`;
     const jobs = `/apis/run.googleapis.com/v1/namespaces/${this.project}/jobs`;
     const repository = `/v1/projects/${this.project}/locations/${this.region}/repositories/pierre`;
+    if (method === "GET" && path.startsWith(`${ns}/services/`)) {
+      const service = this.services.get(path.slice(`${ns}/services/`.length));
+      return service ? [200, this.serviceResource(service)] : notFound(path);
+    }
     if (method === "GET" && path === `${ns}/services`) {
       return [200, { apiVersion: "serving.knative.dev/v1", kind: "ServiceList", metadata: {}, items: [...this.services.values()].map((s) => this.serviceResource(s)) }];
     }
     const revision = path.startsWith(`${ns}/revisions/`) && this.findRevision(path.slice(`${ns}/revisions/`.length));
     if (method === "GET" && revision) return [200, revision];
+    if (method === "POST" && path.startsWith(`${jobs}/`) && path.endsWith(":run")) {
+      const name = path.slice(jobs.length + 1, -":run".length);
+      const job = this.jobs.get(name) as { spec: { template: { spec: { template: { spec: { containers: TaskContainer[] } } } } } } | undefined;
+      return job ? [200, this.startExecution(name, job.spec.template.spec.template.spec.containers[0])] : notFound(path);
+    }
+    const executions = `/apis/run.googleapis.com/v1/namespaces/${this.project}/executions/`;
+    if (method === "GET" && path.startsWith(executions)) {
+      const name = path.slice(executions.length);
+      return this.executions.has(name) ? [200, this.executionResource(name)] : notFound(path);
+    }
     if (method === "GET" && path.startsWith(`${jobs}/`)) {
       const job = this.jobs.get(path.slice(jobs.length + 1));
       return job ? [200, job] : notFound(path);
@@ -104,6 +134,36 @@ export class FakeGoogleCloud {
       return [200, { tags }];
     }
     return notFound(path);
+  }
+
+  private startExecution(job: string, container: TaskContainer) {
+    const name = `${job}-${this.executions.size + 1}`;
+    const unknown = { status: "Unknown" };
+    const execution = {
+      job,
+      status: { conditions: [{ type: "Completed", ...unknown }, { type: "Started", status: "True" }] } as Record<string, unknown>,
+    };
+    this.executions.set(name, execution);
+    void this.runTask(container).then((code) => {
+      const completed = code === 0 ? { status: "True" } : { status: "False", reason: "TaskFailed", message: `exit code ${code}` };
+      execution.status = {
+        conditions: [{ type: "Completed", ...completed }, { type: "Started", status: "True" }],
+        succeededCount: code === 0 ? 1 : 0,
+        failedCount: code === 0 ? 0 : 1,
+      };
+    });
+    return this.executionResource(name);
+  }
+
+  private executionResource(name: string) {
+    const { job, status } = this.executions.get(name)!;
+    return {
+      apiVersion: "run.googleapis.com/v1",
+      kind: "Execution",
+      metadata: { name, namespace: this.project, labels: { "run.googleapis.com/job": job } },
+      spec: { parallelism: 1, taskCount: 1 },
+      status,
+    };
   }
 
   private serviceResource(service: ServiceState) {
@@ -137,7 +197,9 @@ export class FakeGoogleCloud {
         latestReadyRevisionName: latest,
         latestCreatedRevisionName: latest,
         url: `https://${host}`,
-        traffic: service.traffic.map((target) => ({ ...target, ...(target.tag ? { url: `https://${target.tag}---${host}` } : {}) })),
+        traffic: service.traffic.map((target) =>
+          target.tag ? { ...target, url: service.tagUrls?.[target.tag] ?? `https://${target.tag}---${host}` } : target,
+        ),
         conditions: [{ type: "Ready", status: "True" }],
       },
     };

@@ -1,4 +1,5 @@
 // Typed-enough access to the GitHub Actions workflows for the delivery tests.
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -63,4 +64,53 @@ export function findUses(job: Job, action: string): { step: Step; index: number 
   const index = (job.steps ?? []).findIndex((step) => step.uses?.split("@")[0] === action);
   if (index < 0) throw new Error(`no step uses ${action}`);
   return { step: job.steps![index], index };
+}
+
+/** Values of the `${{ ... }}` expressions a step uses, keyed by the expression's text. */
+export type ExpressionValues = Record<string, string>;
+
+function substitute(text: string, values: ExpressionValues): string {
+  return text.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expression: string) => {
+    const value = values[expression];
+    if (value === undefined) throw new Error(`no value given for \${{ ${expression} }}`);
+    return value;
+  });
+}
+
+export interface StepRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a step's `run` script the way a GitHub-hosted runner does (bash -e, expressions substituted,
+ * job env then step env), with `baseEnv` standing in for the runner's own environment.
+ */
+export function runStep(job: Job, step: Step, values: ExpressionValues, baseEnv: Record<string, string>): Promise<StepRun> {
+  const evaluate = (env: Record<string, string> = {}) =>
+    Object.fromEntries(Object.entries(env).map(([name, value]) => [name, substitute(String(value), values)]));
+  const env = { ...baseEnv, ...evaluate(job.env), ...evaluate(step.env) };
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", ["--noprofile", "--norc", "-e", "-c", substitute(step.run!, values)], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** `name=value` lines of a $GITHUB_OUTPUT / $GITHUB_ENV file. */
+export function readKeyValueFile(path: string): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(path, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => {
+        const at = line.indexOf("=");
+        return [line.slice(0, at), line.slice(at + 1)];
+      }),
+  );
 }
