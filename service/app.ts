@@ -15,6 +15,8 @@ import { createRateLimiter, OAUTH_PER_IP_LIMITS, perIpRateLimit } from "./rateli
 export interface AppDeps {
   config: Config;
   pool: pg.Pool;
+  /** For the rate-limit counters only (asynchronous commit, see db/pool.ts). */
+  counterPool: pg.Pool;
   logger: Logger;
 }
 
@@ -22,7 +24,7 @@ export interface AppDeps {
 const EXPOSED_HEADERS = ["WWW-Authenticate", "Mcp-Session-Id", "Mcp-Protocol-Version", "RateLimit", "RateLimit-Policy", "Retry-After", "X-Request-Id"];
 const ALLOWED_HEADERS = ["Authorization", "Content-Type", "Accept", "Mcp-Protocol-Version", "Mcp-Session-Id", "Last-Event-ID", "X-API-Key", "X-Request-Id"];
 
-export function createApp({ config, pool, logger }: AppDeps): express.Express {
+export function createApp({ config, pool, counterPool, logger }: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   // Client IPs (rate limits, logs) come from X-Forwarded-For, trusting only our own proxy hops.
@@ -34,7 +36,7 @@ export function createApp({ config, pool, logger }: AppDeps): express.Express {
   app.use(cors({ origin: true, exposedHeaders: EXPOSED_HEADERS, allowedHeaders: ALLOWED_HEADERS, maxAge: 600 }));
 
   app.use(healthRouter(pool));
-  const rateLimiter = createRateLimiter({ pool, logger });
+  const rateLimiter = createRateLimiter({ pool: counterPool, logger });
   app.use("/oauth2/authorize", perIpRateLimit(rateLimiter, "oauth2-authorize", OAUTH_PER_IP_LIMITS.authorize));
   app.use("/oauth2/token", perIpRateLimit(rateLimiter, "oauth2-token", OAUTH_PER_IP_LIMITS.token));
   app.use("/oauth2/register", perIpRateLimit(rateLimiter, "oauth2-register", OAUTH_PER_IP_LIMITS.register));

@@ -54,7 +54,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default(".data"),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
   PGHOST: z.string().min(1).optional(),
-  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // Split between the main pool and the rate-limit counters' pool (db/pool.ts), so at least 2.
+  DB_POOL_MAX: z.coerce.number().int().min(2).max(100).default(10),
   DATABASE_SSL: z.enum(["disable", "require"]).optional(),
   DATABASE_SSL_CA: z.string().includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" }).optional(),
   LOG_LEVEL: logLevelSchema,

@@ -5,7 +5,7 @@ import type pg from "pg";
 import type { Logger } from "winston";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
-import { createPool } from "./db/pool.js";
+import { createServicePools } from "./db/pool.js";
 import { migrate } from "./db/migrate.js";
 
 export interface RunningServer {
@@ -13,17 +13,19 @@ export interface RunningServer {
   url: string;
   port: number;
   pool: pg.Pool;
-  /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the pool. */
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the pools. */
   close(): Promise<void>;
 }
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const pool = createPool(config.database);
-  pool.on("error", (error) => logger.error("idle database connection failed", { error }));
+  const { pool, counterPool } = createServicePools(config.database);
+  const onIdleConnectionError = (error: Error) => logger.error("idle database connection failed", { error });
+  pool.on("error", onIdleConnectionError);
+  counterPool.on("error", onIdleConnectionError);
   const { applied } = await migrate(pool);
   if (applied.length > 0) logger.info("database migrated", { applied });
 
-  const app = createApp({ config, pool, logger });
+  const app = createApp({ config, pool, counterPool, logger });
   const server = await listen(app, config);
   const { port } = server.address() as AddressInfo;
   logger.info("listening", { host: config.host, port, publicBaseUrl: config.publicBaseUrl });
@@ -36,7 +38,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     close() {
       closing ??= (async () => {
         await drain(server, config.shutdownGraceMs);
-        await pool.end();
+        await Promise.all([pool.end(), counterPool.end()]);
       })();
       return closing;
     },

@@ -4,19 +4,57 @@ import type { DatabaseConfig } from "../config.js";
 export type Pool = pg.Pool;
 export type Queryable = pg.Pool | pg.PoolClient;
 
+export interface PoolOptions {
+  /** Connections at most; default config.poolMax. */
+  max?: number;
+  /** Shown in pg_stat_activity; default "pierre". */
+  applicationName?: string;
+  /**
+   * Every commit on these connections returns without waiting for its WAL flush (synchronous_commit =
+   * off). A Postgres crash may then lose the last moments of commits (it never corrupts data), so use it
+   * only for data where that loss is acceptable: rate-limit counters.
+   */
+  asyncCommit?: boolean;
+}
+
 /**
- * Builds the pool from config. Without a URL, pg reads the standard PG* variables (PGHOST, PGUSER,
+ * Builds a pool from config. Without a URL, pg reads the standard PG* variables (PGHOST, PGUSER,
  * PGPASSWORD, ...), which is how Cloud Run passes the Cloud SQL private IP and the secret password.
  */
-export function createPool(config: DatabaseConfig): pg.Pool {
+export function createPool(config: DatabaseConfig, options: PoolOptions = {}): pg.Pool {
   return new pg.Pool({
     connectionString: config.url,
-    max: config.poolMax,
+    max: options.max ?? config.poolMax,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
     ssl: sslOptions(config),
-    application_name: "pierre",
+    application_name: options.applicationName ?? "pierre",
+    // A startup parameter, so the setting costs no extra statement per connection.
+    options: options.asyncCommit ? "-c synchronous_commit=off" : undefined,
   });
+}
+
+/** The service's pools: everything else, and the rate-limit counters (see counterPool). */
+export interface ServicePools {
+  pool: pg.Pool;
+  /**
+   * Asynchronous commit (see PoolOptions.asyncCommit) for the rate limiter only. Its statement runs on
+   * every request and updates the same hot rows for all requests of a key, so waiting for a WAL flush
+   * while holding those row locks would serialize a key's requests on the disk.
+   */
+  counterPool: pg.Pool;
+}
+
+/**
+ * Splits the instance's config.poolMax connections (what the database's max_connections is sized by)
+ * into the two pools: a fifth, at least one, for the counters' short statements.
+ */
+export function createServicePools(config: DatabaseConfig): ServicePools {
+  const counterConnections = Math.max(1, Math.round(config.poolMax / 5));
+  return {
+    pool: createPool(config, { max: Math.max(1, config.poolMax - counterConnections) }),
+    counterPool: createPool(config, { max: counterConnections, applicationName: "pierre-counters", asyncCommit: true }),
+  };
 }
 
 function sslOptions(config: DatabaseConfig): pg.PoolConfig["ssl"] {

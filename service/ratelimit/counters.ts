@@ -56,11 +56,12 @@ FROM (SELECT * FROM minute_rows UNION ALL SELECT * FROM month_rows) AS charged`;
 
 /** Counts one request in each bucket's current window; returns the buckets that were charged. */
 export async function chargeCounters(db: Queryable, hits: CounterHit[]): Promise<CounterState[]> {
-  const { rows } = await db.query<CounterState>(CHARGE_SQL, [
-    hits.map((hit) => hit.bucket),
-    hits.map((hit) => hit.window),
-    hits.map((hit) => hit.max),
-  ]);
+  const { rows } = await db.query<CounterState>({
+    // Named: each connection parses and plans this statement once instead of on every request.
+    name: "charge-rate-limit-counters",
+    text: CHARGE_SQL,
+    values: [hits.map((hit) => hit.bucket), hits.map((hit) => hit.window), hits.map((hit) => hit.max)],
+  });
   return rows;
 }
 

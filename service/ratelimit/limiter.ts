@@ -4,6 +4,10 @@
 // is allowed without rate-limit headers and a warning is logged. Every route behind the limiter needs
 // the same database for its own work, so failing closed would only turn a database blip into a wall of
 // 429s; failing open keeps whatever can still be served working while the outage is visible in logs.
+//
+// Durability: the app gives the limiter a pool with asynchronous commit (db/pool.ts, counterPool). A
+// Postgres crash may forget the increments of its last moments, which at worst grants a few extra
+// requests; in exchange a request does not wait for a WAL flush while holding its counters' row locks.
 import type pg from "pg";
 import { chargeCounters, deleteExpiredCounters, type CounterHit, type CounterState, type RateWindow } from "./counters.js";
 
