@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfiguration, PLACEHOLDER_IMAGE } from "../../environments/load.js";
 import { createApp } from "../../stacks/app.js";
-import { CANDIDATE_TAG, planRelease, ReleaseError, STABLE_TAG } from "../../.github/workflows/scripts/release.js";
+import { CANDIDATE_TAG, planRelease, ReleaseError, settingsFrom, STABLE_TAG } from "../../.github/workflows/scripts/release.js";
 import { runScript } from "../support/process.js";
 import { FakeGoogleCloud, type ServiceState } from "./support/fake-google-cloud.js";
 import { gcloudInstalled } from "./support/gcloud.js";
@@ -73,6 +73,27 @@ describe("planRelease", () => {
   });
 });
 
+
+describe("settingsFrom", () => {
+  it("takes the PIERRE_* configuration variables except the images, which only the release plan sets", () => {
+    const vars = {
+      PIERRE_STATE_BUCKET: "acme-tfstate",
+      PIERRE_PROD_PROJECT_ID: "acme-prod",
+      PIERRE_PROD_IMAGE: image("z"),
+      PIERRE_PROD_CANARY_IMAGE: image("y"),
+      PIERRE_PROD_CANARY_PERCENT: "50",
+      GCP_WORKLOAD_IDENTITY_PROVIDER: "projects/1/locations/global/workloadIdentityPools/p/providers/github",
+    };
+    expect(settingsFrom(JSON.stringify(vars))).toEqual({ PIERRE_STATE_BUCKET: "acme-tfstate", PIERRE_PROD_PROJECT_ID: "acme-prod" });
+    expect(settingsFrom(undefined)).toEqual({});
+  });
+
+  it("refuses a multi-line value, which would smuggle extra lines into $GITHUB_ENV", () => {
+    expect(() => settingsFrom(JSON.stringify({ PIERRE_PROD_DOMAIN: "mcp.example.com\nNODE_OPTIONS=--require=/tmp/x" }))).toThrow(
+      "PIERRE_PROD_DOMAIN: must be a single line",
+    );
+  });
+});
 
 /** The Cloud Run service Terraform would create from these PIERRE_* variables, via the same code as `npm run synth`. */
 function synthesizedService(env: Record<string, string>) {

@@ -247,23 +247,21 @@ function emit(file: string | undefined, values: Record<string, string | number |
   else process.stdout.write(lines.join(""));
 }
 
-async function main(argv: string[]): Promise<void> {
+function parseCommandLine(argv: string[]): z.infer<typeof argsSchema> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: { sha: { type: "string" }, "job-flags": { type: "string" } },
   });
-  const parsedArgs = argsSchema.safeParse({
-    environment: positionals[0],
-    action: positionals[1],
-    sha: values.sha,
-    jobFlags: values["job-flags"],
-  });
-  if (!parsedArgs.success) {
-    throw new ReleaseError(parsedArgs.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
+  const parsed = argsSchema.safeParse({ environment: positionals[0], action: positionals[1], sha: values.sha, jobFlags: values["job-flags"] });
+  if (!parsed.success) {
+    throw new ReleaseError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
   }
-  const args = parsedArgs.data;
+  return parsed.data;
+}
 
+async function main(argv: string[]): Promise<void> {
+  const args = parseCommandLine(argv);
   const settings = settingsFrom(process.env.CONFIGURATION_VARIABLES);
   const config = loadConfiguration({ ...process.env, ...settings }).environments.find(
     (environment) => environment.name === args.environment,
@@ -290,13 +288,13 @@ async function main(argv: string[]): Promise<void> {
   const live = service && (await readLiveRelease(config, service));
   const needsPreviousStable = action === "rollback" && !args.sha && !live?.candidate;
   const tags = args.sha || needsPreviousStable ? await readTags(repository) : [];
-  const digestOf = (tag: string) => digestOfTag(tags, tag);
-  let image: string | undefined;
-  if (args.sha) {
-    const digest = digestOf(args.sha);
-    if (!digest) throw new ReleaseError(`${repository}:${args.sha} does not exist; publish the commit's image first`);
-    image = `${repository}@${digest}`;
-  }
+  const imageTagged = (tag: string) => {
+    const digest = digestOfTag(tags, tag);
+    return digest && `${repository}@${digest}`;
+  };
+  const image = args.sha && imageTagged(args.sha);
+  if (args.sha && !image) throw new ReleaseError(`${repository}:${args.sha} does not exist; publish the commit's image first`);
+
   if (action === "verify") {
     if (!image) throw new ReleaseError("verify needs --sha");
     if (live?.stableImage !== image) {
@@ -306,10 +304,9 @@ async function main(argv: string[]): Promise<void> {
     emit(process.env.GITHUB_OUTPUT, { ...location, image });
     return;
   }
-  const previousDigest = needsPreviousStable ? digestOf(PREVIOUS_STABLE_TAG) : undefined;
-  const previousStable = previousDigest && `${repository}@${previousDigest}`;
-  const target = planRelease(action, live, { image, previousStable });
 
+  const previousStable = needsPreviousStable ? imageTagged(PREVIOUS_STABLE_TAG) : undefined;
+  const target = planRelease(action, live, { image, previousStable });
   if (args.jobFlags && service) writeFileSync(args.jobFlags, `${JSON.stringify(jobFlagsFrom(service), null, 2)}\n`);
 
   emit(process.env.GITHUB_OUTPUT, {
