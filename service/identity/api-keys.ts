@@ -66,15 +66,17 @@ export async function createApiKey(db: Queryable, input: NewApiKey): Promise<{ k
 export async function authenticateApiKey(db: Queryable, key: string): Promise<Principal | undefined> {
   if (!API_KEY_PATTERN.test(key)) return undefined;
   const prefix = key.slice(0, PREFIX_LENGTH);
-  const { rows } = await db.query<ApiKeyRecord & { keyHash: string; userTier: Tier; lastUsedStale: boolean; tenant: PrincipalTenant }>(
-    `SELECT ${columns("k")}, k.key_hash AS "keyHash", u.tier AS "userTier",
+  const { rows } = await db.query<ApiKeyRecord & { keyHash: string; userTier: Tier; lastUsedStale: boolean; tenant: PrincipalTenant }>({
+    // Named: on every request, so each connection parses and plans it once.
+    name: "authenticate-api-key",
+    text: `SELECT ${columns("k")}, k.key_hash AS "keyHash", u.tier AS "userTier",
        (k.last_used_at IS NULL OR k.last_used_at < now() - make_interval(secs => $2)) AS "lastUsedStale",
        json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant
      FROM api_keys k JOIN users u ON u.id = k.user_id JOIN tenants t ON t.id = k.tenant_id
      WHERE k.prefix = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
        AND u.disabled_at IS NULL`,
-    [prefix, LAST_USED_RESOLUTION_SECONDS],
-  );
+    values: [prefix, LAST_USED_RESOLUTION_SECONDS],
+  });
   const row = rows[0];
   if (!row || !timingSafeEqual(Buffer.from(row.keyHash, "hex"), Buffer.from(hashKey(key), "hex"))) return undefined;
   // Recorded at minute resolution so a busy key does not write on every request.

@@ -1,4 +1,5 @@
-// SQL the MCP tools read. Every query takes the tenant id AND the user id of the caller.
+// SQL the MCP tools read. Every query takes the tenant id AND the user id of the caller, and is named
+// (prepared once per connection: tool calls are the hot path).
 import type { Queryable } from "../db/pool.js";
 
 export const PROVIDERS = ["strava", "garmin", "fitbit"] as const;
@@ -12,12 +13,13 @@ export interface Account {
 
 /** The caller's user record as a member of the tenant; undefined once the membership is gone. */
 export async function findAccount(db: Queryable, tenantId: string, userId: string): Promise<Account | undefined> {
-  const { rows } = await db.query<Account>(
-    `SELECT u.email, u.display_name AS "displayName", m.role
+  const { rows } = await db.query<Account>({
+    name: "mcp-find-account",
+    text: `SELECT u.email, u.display_name AS "displayName", m.role
      FROM tenant_memberships m JOIN users u ON u.id = m.user_id
      WHERE m.tenant_id = $1 AND m.user_id = $2`,
-    [tenantId, userId],
-  );
+    values: [tenantId, userId],
+  });
   return rows[0];
 }
 
@@ -29,10 +31,11 @@ export interface ProviderConnection {
 }
 
 export async function listProviderConnections(db: Queryable, tenantId: string, userId: string): Promise<ProviderConnection[]> {
-  const { rows } = await db.query<ProviderConnection>(
-    `SELECT provider, status, connected_at AS "connectedAt", last_sync_at AS "lastSyncAt"
+  const { rows } = await db.query<ProviderConnection>({
+    name: "mcp-list-provider-connections",
+    text: `SELECT provider, status, connected_at AS "connectedAt", last_sync_at AS "lastSyncAt"
      FROM provider_connections WHERE tenant_id = $1 AND user_id = $2`,
-    [tenantId, userId],
-  );
+    values: [tenantId, userId],
+  });
   return rows;
 }

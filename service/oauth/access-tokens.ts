@@ -118,14 +118,16 @@ export class AccessTokens {
  * key cascade).
  */
 async function liveGrant(db: Queryable, claims: AccessTokenClaims): Promise<{ tier: Tier; tenant: PrincipalTenant } | undefined> {
-  const { rows } = await db.query<{ tier: Tier; tenant: PrincipalTenant }>(
-    `SELECT u.tier, json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant
+  const { rows } = await db.query<{ tier: Tier; tenant: PrincipalTenant }>({
+    // Named: on every request, so each connection parses and plans it once.
+    name: "live-access-token-grant",
+    text: `SELECT u.tier, json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant
      FROM oauth2_token_families f JOIN users u ON u.id = f.user_id JOIN tenants t ON t.id = f.tenant_id
      WHERE f.id = $1 AND f.user_id = $2 AND f.tenant_id = $3 AND f.client_id = $4
        AND f.revoked_at IS NULL AND u.disabled_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM oauth2_revoked_access_tokens r WHERE r.jti = $5)`,
-    [claims.family_id, claims.sub, claims.tenant_id, claims.client_id, claims.jti],
-  );
+    values: [claims.family_id, claims.sub, claims.tenant_id, claims.client_id, claims.jti],
+  });
   return rows[0];
 }
 
