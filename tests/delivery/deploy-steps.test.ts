@@ -21,6 +21,7 @@ const step = (match: (step: Step) => boolean) => job.steps!.find(match)!;
 const planStep = step((s) => s.id === "release");
 const migrateStep = step((s) => s.name === "Migrate the database");
 const smokeStep = step((s) => s.id === "smoke-canary");
+const rememberStep = step((s) => s.name === "Remember the replaced release for rollbacks");
 
 const PROJECT = "pierre-prod-123";
 const REPO = `us-central1-docker.pkg.dev/${PROJECT}/pierre/pierre`;
@@ -165,5 +166,16 @@ describe.skipIf(!gcloudInstalled)("deploy-environment.yml steps with gcloud, a l
     expect(broken.code).not.toBe(0);
     expect(broken.stderr).toContain("The execution failed");
     expect(candidateRequests).toEqual(["/health", "/health"]);
+  });
+
+  it("tags the image a release replaced as previous-stable, moving the tag on the next release", async () => {
+    cloud.tags.delete("previous-stable");
+    for (const replaced of ["a", "b"]) {
+      const outputs = { outgoing_stable: `${REPO}@${digest(replaced)}`, repository: REPO };
+      const { values, env } = context(outputs);
+      const remember = await runStep(job, rememberStep, values, env);
+      expect(remember.code, remember.stderr).toBe(0);
+      expect(cloud.tags.get("previous-stable")).toBe(digest(replaced));
+    }
   });
 });

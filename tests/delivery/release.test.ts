@@ -262,6 +262,17 @@ describe.skipIf(!gcloudInstalled)("release.ts with the gcloud CLI against a loca
     expect(short.stderr).toContain("sha: must be a full 40-character commit sha");
   });
 
+  it("verify: a commit moves on only if the environment runs its image", async () => {
+    stableOnly();
+    const running = await release("prod", "verify", "--sha", sha("a"));
+    expect(running.code).toBe(0);
+    expect(running.outputs).toMatchObject({ image: image("a"), repository: REPO, region: "us-central1" });
+
+    const other = await release("prod", "verify", "--sha", sha("b"));
+    expect(other.code).toBe(1);
+    expect(other.stderr).toBe(`release: prod runs ${image("a")}, not ${image("b")}; only the release prod runs can move on\n`);
+  });
+
   it("skips an environment that is not configured when planning, but refuses to deploy it", async () => {
     const plan = await release("staging", "current");
     expect(plan.code).toBe(0);

@@ -86,12 +86,12 @@ export class FakeGoogleCloud {
     for await (const chunk of req) text += chunk;
     const url = new URL(req.url ?? "/", "http://unknown.test");
     this.requests.push({ method: req.method ?? "GET", url, body: text ? JSON.parse(text) : undefined });
-    const [status, body] = this.route(req.method ?? "GET", url.pathname, text ? JSON.parse(text) : undefined);
+    const [status, body] = this.route(req.method ?? "GET", url.pathname, text ? JSON.parse(text) : undefined, url.searchParams);
     res.writeHead(status, { "content-type": "application/json" });
     res.end(JSON.stringify(body));
   }
 
-  private route(method: string, path: string, body: unknown): [number, unknown] {
+  private route(method: string, path: string, body: unknown, query: URLSearchParams): [number, unknown] {
     const ns = `/apis/serving.knative.dev/v1/namespaces/${this.project}`;
     const jobs = `/apis/run.googleapis.com/v1/namespaces/${this.project}/jobs`;
     const repository = `/v1/projects/${this.project}/locations/${this.region}/repositories/pierre`;
@@ -126,6 +126,10 @@ export class FakeGoogleCloud {
     if (method === "GET" && path === repository) {
       return [200, { name: path.slice(4), format: "DOCKER", mode: "STANDARD_REPOSITORY" }];
     }
+    const tagPath = `${repository}/packages/pierre/tags/`;
+    if (path.startsWith(tagPath) || (method === "POST" && path === tagPath.slice(0, -1))) {
+      return this.routeTag(method, path.startsWith(tagPath) ? path.slice(tagPath.length) : query.get("tagId")!, body);
+    }
     if (method === "GET" && path === `${repository}/packages/pierre/tags`) {
       const tags = [...this.tags].map(([tag, digest]) => ({
         name: `${path.slice(4)}/${tag}`,
@@ -134,6 +138,21 @@ export class FakeGoogleCloud {
       return [200, { tags }];
     }
     return notFound(path);
+  }
+
+  /** Artifact Registry tags of the `pierre` image: get, create (POST ?tagId=), delete (gcloud moves a tag so). */
+  private routeTag(method: string, tag: string, body: unknown): [number, unknown] {
+    const resource = (digest: string) => ({
+      name: `projects/${this.project}/locations/${this.region}/repositories/pierre/packages/pierre/tags/${tag}`,
+      version: `projects/${this.project}/locations/${this.region}/repositories/pierre/packages/pierre/versions/${digest}`,
+    });
+    if (method === "DELETE") return this.tags.delete(tag) ? [200, {}] : notFound(tag);
+    if (method === "POST") {
+      const version = (body as { version: string }).version;
+      this.tags.set(tag, version.slice(version.lastIndexOf("/") + 1));
+    }
+    const digest = this.tags.get(tag);
+    return digest ? [200, resource(digest)] : notFound(tag);
   }
 
   private startExecution(job: string, container: TaskContainer) {
