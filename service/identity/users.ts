@@ -69,19 +69,36 @@ export async function listMemberships(db: Queryable, userId: string): Promise<Me
   return rows;
 }
 
-// Compared against when the email is unknown, so a miss costs the same time as a wrong password.
-const UNKNOWN_USER_HASH = bcrypt.hashSync("pierre-unknown-user", 10);
+// Compared against when the email is unknown, so that a miss costs as much as a wrong password. Hashed
+// on first use, per cost (the configured one, which new passwords are hashed at), rather than at
+// import: at cost 10+ that is ~100 ms of cold start. A memo of a pure function, not shared state.
+const unknownUserHashes = new Map<number, Promise<string>>();
 
-/** The active user with this email and password, or undefined; timing does not reveal which part failed. */
-export async function verifyCredentials(db: Queryable, email: string, password: string): Promise<User | undefined> {
+function unknownUserHash(bcryptCost: number): Promise<string> {
+  let hash = unknownUserHashes.get(bcryptCost);
+  if (!hash) {
+    hash = bcrypt.hash("pierre-unknown-user", bcryptCost);
+    unknownUserHashes.set(bcryptCost, hash);
+  }
+  return hash;
+}
+
+/**
+ * The active user with this email and password, or undefined; timing does not reveal which part failed
+ * (bcryptCost: the configured cost, see unknownUserHash).
+ */
+export async function verifyCredentials(db: Queryable, email: string, password: string, bcryptCost: number): Promise<User | undefined> {
   const { rows } = await db.query<User & { passwordHash: string; disabledAt: Date | null }>(
     `SELECT ${COLUMNS}, password_hash AS "passwordHash", disabled_at AS "disabledAt"
      FROM users WHERE lower(email) = lower($1)`,
     [email.trim()],
   );
   const row = rows[0];
-  const matches = await bcrypt.compare(password, row?.passwordHash ?? UNKNOWN_USER_HASH);
-  if (!row || !matches || row.disabledAt) return undefined;
-  const { passwordHash: _hash, disabledAt: _disabled, ...user } = row;
-  return user;
+  if (!row) {
+    await bcrypt.compare(password, await unknownUserHash(bcryptCost));
+    return undefined;
+  }
+  const { passwordHash, disabledAt, ...user } = row;
+  const matches = await bcrypt.compare(password, passwordHash);
+  return matches && !disabledAt ? user : undefined;
 }

@@ -76,7 +76,7 @@ export function authorizeRoutes({ config, pool, grants, logger }: Deps): Router 
     if (!userId) {
       const email = form.email?.trim() ?? "";
       if (!email || !form.password) return sendSignInPage(res, 400, context, { email, error: "Enter your email and password." });
-      const user = await verifyCredentials(pool, email, form.password);
+      const user = await verifyCredentials(pool, email, form.password, config.bcryptCost);
       if (!user) return failedSignIn(req, res, pending, context, email, refuse);
       userId = user.id;
     }

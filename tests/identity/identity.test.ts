@@ -23,9 +23,9 @@ async function member(slug: string, email: string) {
 describe("users", () => {
   it("verifies the password case-insensitively on email and rejects everything else", async () => {
     const { user } = await member("acme", "Runner@Example.com");
-    expect((await verifyCredentials(pool, "runner@example.com", "correct horse battery"))?.id).toBe(user.id);
-    expect(await verifyCredentials(pool, "runner@example.com", "wrong")).toBeUndefined();
-    expect(await verifyCredentials(pool, "nobody@example.com", "correct horse battery")).toBeUndefined();
+    expect((await verifyCredentials(pool, "runner@example.com", "correct horse battery", 4))?.id).toBe(user.id);
+    expect(await verifyCredentials(pool, "runner@example.com", "wrong", 4)).toBeUndefined();
+    expect(await verifyCredentials(pool, "nobody@example.com", "correct horse battery", 4)).toBeUndefined();
     const { rows } = await pool.query("SELECT password_hash FROM users WHERE id = $1", [user.id]);
     expect(rows[0].password_hash).toMatch(/^\$2[aby]\$04\$/);
   });
