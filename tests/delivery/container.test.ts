@@ -3,21 +3,23 @@
 // command run against a real PostgreSQL database with the environment Cloud Run gives the service.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../service/free-port.js";
 import { createTestDatabase } from "../support/database.js";
 import { replayBuild, type BuiltImage } from "./support/dockerfile.js";
 import { MIGRATION_COMMAND } from "./support/workflows.js";
+import { scratchDirectories } from "./support/scratch.js";
+
+const scratch = scratchDirectories();
 
 let image: BuiltImage;
 let databaseEnv: Record<string, string>;
 
 beforeAll(async () => {
   const read = (file: string) => readFileSync(file, "utf8");
-  image = replayBuild(process.cwd(), read("Dockerfile"), read(".dockerignore"), mkdtempSync(join(tmpdir(), "pierre-image-")));
+  image = replayBuild(process.cwd(), read("Dockerfile"), read(".dockerignore"), scratch("image"));
   const url = new URL(await createTestDatabase());
   databaseEnv = {
     PGHOST: url.hostname,

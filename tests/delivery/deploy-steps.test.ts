@@ -3,10 +3,9 @@
 // job executions run the task on the image replayed from the Dockerfile (support/dockerfile.ts).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +14,9 @@ import { replayBuild, type BuiltImage } from "./support/dockerfile.js";
 import { FakeGoogleCloud, type ServiceState, type TaskContainer } from "./support/fake-google-cloud.js";
 import { gcloudInstalled } from "./support/gcloud.js";
 import { loadWorkflow, readKeyValueFile, runStep, type ExpressionValues, type Step } from "./support/workflows.js";
+import { scratchDirectories } from "./support/scratch.js";
+
+const scratch = scratchDirectories();
 
 const job = loadWorkflow("deploy-environment.yml").jobs.release;
 const step = (match: (step: Step) => boolean) => job.steps!.find(match)!;
@@ -40,7 +42,7 @@ describe.skipIf(!gcloudInstalled)("deploy-environment.yml steps with gcloud, a l
 
   beforeAll(async () => {
     const read = (file: string) => readFileSync(file, "utf8");
-    image = replayBuild(process.cwd(), read("Dockerfile"), read(".dockerignore"), mkdtempSync(join(tmpdir(), "pierre-image-")));
+    image = replayBuild(process.cwd(), read("Dockerfile"), read(".dockerignore"), scratch("image"));
     databaseUrl = await createTestDatabase();
     candidate = createServer((req, res) => {
       candidateRequests.push(req.url ?? "");
@@ -56,7 +58,7 @@ describe.skipIf(!gcloudInstalled)("deploy-environment.yml steps with gcloud, a l
     secrets.set("pierre-db-password:3", decodeURIComponent(url.password));
     secrets.set("pierre-token-encryption-key:latest", randomBytes(32).toString("base64"));
     cloud.services.set("pierre-prod", liveService(url));
-    runnerTemp = mkdtempSync(join(tmpdir(), "pierre-runner-"));
+    runnerTemp = scratch("runner");
   }, 180_000);
 
   afterAll(async () => {

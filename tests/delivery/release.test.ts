@@ -1,8 +1,7 @@
 // The release flow of .github/workflows/scripts/release.ts: what each action deploys, and the real gcloud
 // CLI reading a (local, fake) Cloud Run API to find the live release and the migration job's settings.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +12,9 @@ import { runScript } from "../support/process.js";
 import { FakeGoogleCloud, type ServiceState } from "./support/fake-google-cloud.js";
 import { gcloudInstalled } from "./support/gcloud.js";
 import { readKeyValueFile } from "./support/workflows.js";
+import { scratchDirectories } from "./support/scratch.js";
+
+const scratch = scratchDirectories();
 
 const REPO = "us-central1-docker.pkg.dev/pierre-prod-123/pierre/pierre";
 const sha = (digit: string) => digit.repeat(40);
@@ -97,7 +99,7 @@ describe("settingsFrom", () => {
 
 /** The Cloud Run service Terraform would create from these PIERRE_* variables, via the same code as `npm run synth`. */
 function synthesizedService(env: Record<string, string>) {
-  const outdir = mkdtempSync(join(tmpdir(), "pierre-synth-"));
+  const outdir = scratch("synth");
   createApp(loadConfiguration(env), outdir).synth();
   const stack = JSON.parse(readFileSync(join(outdir, "stacks", "prod", "cdk.tf.json"), "utf8"));
   return Object.values(stack.resource.google_cloud_run_v2_service)[0] as {
@@ -144,7 +146,7 @@ describe.skipIf(!gcloudInstalled)("release.ts with the gcloud CLI against a loca
   afterAll(() => cloud.stop());
 
   async function release(...args: string[]) {
-    const dir = mkdtempSync(join(tmpdir(), "pierre-release-"));
+    const dir = scratch("release");
     const files = { GITHUB_OUTPUT: join(dir, "output"), GITHUB_ENV: join(dir, "env") };
     writeFileSync(files.GITHUB_OUTPUT, "");
     writeFileSync(files.GITHUB_ENV, "");
@@ -215,7 +217,7 @@ describe.skipIf(!gcloudInstalled)("release.ts with the gcloud CLI against a loca
 
   it("writes a flags file that makes gcloud deploy a job with the service's identity, network, settings and secrets", async () => {
     stableOnly();
-    const flagsFile = join(mkdtempSync(join(tmpdir(), "pierre-flags-")), "job-flags.json");
+    const flagsFile = join(scratch("flags"), "job-flags.json");
     expect((await release("prod", "canary", "--sha", sha("b"), "--job-flags", flagsFile)).code).toBe(0);
 
     // The real gcloud reads the file; the fake API records the Job it sends.

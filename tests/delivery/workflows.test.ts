@@ -1,6 +1,5 @@
 // What the CI and deploy workflows must keep doing, read from the YAML GitHub runs.
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfiguration } from "../../environments/load.js";
@@ -18,6 +17,9 @@ import {
   workflowText,
   type Job,
 } from "./support/workflows.js";
+import { scratchDirectories } from "./support/scratch.js";
+
+const scratch = scratchDirectories();
 
 const ci = loadWorkflow("ci.yml");
 const deploy = loadWorkflow("deploy.yml");
@@ -69,7 +71,7 @@ describe("every workflow", () => {
     const secrets = new Set(all.flatMap(({ text }) => [...text.matchAll(/secrets\.([A-Z_]+)/g)].map((match) => match[1])));
     expect([...secrets].sort()).toEqual(["PAGERDUTY_SERVICE_KEY", "SLACK_AUTH_TOKEN"]);
 
-    const outdir = mkdtempSync(join(tmpdir(), "pierre-vars-"));
+    const outdir = scratch("synth");
     createApp(loadConfiguration({}), outdir).synth();
     const declared = new Set(
       ENVIRONMENT_NAMES.flatMap((env) =>
