@@ -1,15 +1,18 @@
 // POST /mcp: MCP Streamable HTTP in stateless mode, so any instance behind the load balancer can answer
-// any request (no session id, a fresh transport per request; GET and DELETE answer 405).
+// any request (no session id, a fresh Server per request; GET and DELETE answer 405). Answers are JSON,
+// never SSE: no tool streams progress, and plain JSON is cheaper for both ends.
 //
 // A request passes, in order: Origin check (403), authentication (401 + WWW-Authenticate), rate limits
 // (429 + Retry-After; RateLimit headers on every authenticated response), MCP-Protocol-Version (400),
 // JSON body (413 over config.bodyLimitBytes, 400 -32700 when malformed, 415 when not JSON), JSON-RPC shape
-// (400 -32600), tool scopes (403 insufficient_scope), then the SDK transport. Every error body is a
-// JSON-RPC error with id null, as the SDK's own transport errors are.
+// (400 -32600: not JSON-RPC, a batch over 100 messages or with more than one initialize), tool scopes
+// (403 insufficient_scope), Accept (406 unless both application/json and text/event-stream), then the
+// Server: 202 without a body when there is no request to answer, else 200 with the answers. Every error
+// body is a JSON-RPC error with id null, as the SDK's own transport errors are.
 import express, { Router, type RequestHandler, type Response } from "express";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import {
   ErrorCode,
+  isInitializeRequest,
   isJSONRPCRequest,
   JSONRPCMessageSchema,
   SUPPORTED_PROTOCOL_VERSIONS,
@@ -26,6 +29,7 @@ import { authenticate, type VerifyAccessToken } from "./auth.js";
 import { createOriginCheck } from "./origin.js";
 import { createRequestServer } from "./protocol.js";
 import { createToolCatalog, PIERRE_TOOLS, type ToolCatalog } from "./tools/index.js";
+import { ExchangeTransport } from "./transport.js";
 
 export interface McpRouterDeps {
   config: Config;
@@ -36,6 +40,8 @@ export interface McpRouterDeps {
 
 /** JSON-RPC's "implementation-defined server error" code, used for HTTP-level refusals. */
 const SERVER_ERROR = -32000;
+/** The SDK transport's limit on messages in one batch. */
+const MAX_BATCH_SIZE = 100;
 
 export function mcpRouter(deps: McpRouterDeps): Router {
   const { config, pool, rateLimiter, verifyAccessToken } = deps;
@@ -73,21 +79,29 @@ export function mcpRouter(deps: McpRouterDeps): Router {
     if (bodyError) return refuse(res, bodyError.status, bodyError.status === 400 ? ErrorCode.ParseError : SERVER_ERROR, bodyError.message);
     if (req.body === undefined) return refuse(res, 415, SERVER_ERROR, "Unsupported Media Type: Content-Type must be application/json");
     const messages = jsonRpcMessages(req.body);
-    if (!messages) return refuse(res, 400, ErrorCode.InvalidRequest, "Invalid Request: not a JSON-RPC 2.0 message or batch");
+    if (typeof messages === "string") return refuse(res, 400, ErrorCode.InvalidRequest, `Invalid Request: ${messages}`);
 
     const scope = missingScope(catalog, messages, principal);
     if (scope) {
       const challenge = wwwAuthenticateHeader(config, "insufficient_scope", `this tool requires the ${scope} scope`);
       return refuse(res, 403, SERVER_ERROR, `Forbidden: this tool requires the ${scope} scope`, { "WWW-Authenticate": challenge });
     }
+    if (!acceptsStreamableHttp(req.get("accept"))) {
+      return refuse(res, 406, SERVER_ERROR, "Not Acceptable: Client must accept both application/json and text/event-stream");
+    }
+
+    // Notifications and responses only: nothing to answer, and a stateless server holds nothing they
+    // could refer to (a cancellation, say, names a request of another HTTP request).
+    const requestIds = messages.filter(isJSONRPCRequest).map((request) => request.id);
+    if (requestIds.length === 0) return void res.status(202).end();
 
     const server = createRequestServer(catalog, { principal, db: pool, rateLimit, log: res.locals.log });
-    // JSON responses rather than SSE: no tool streams progress, and plain JSON is cheaper for both ends.
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const transport = new ExchangeTransport();
     // Closing the server closes the transport and aborts handlers still running for a vanished client.
     res.on("close", () => void server.close());
     await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
+    const answers = await transport.exchange(messages, requestIds);
+    if (answers) sendJson(res, answers.length === 1 ? answers[0] : answers);
   });
 
   // Stateless: no SSE stream to open (GET) and no session to end (DELETE).
@@ -97,6 +111,20 @@ export function mcpRouter(deps: McpRouterDeps): Router {
 
 function refuse(res: Response, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
   res.status(status).set(headers).json({ jsonrpc: "2.0", error: { code, message }, id: null });
+}
+
+/** 200 with a JSON body, written directly: res.json would also hash the body into an ETag. */
+function sendJson(res: Response, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = 200;
+  res.setHeader("Content-Type", "application/json");
+  res.setHeader("Content-Length", Buffer.byteLength(text));
+  res.end(text);
+}
+
+/** Streamable HTTP: a client MUST list both types; Accept is a list, so substrings are the intent. */
+function acceptsStreamableHttp(accept: string | undefined): boolean {
+  return accept !== undefined && accept.includes("application/json") && accept.includes("text/event-stream");
 }
 
 /** Runs the JSON body parser; returns its client error (malformed, too large, bad charset), if any. */
@@ -111,15 +139,18 @@ function readJson(parseJson: RequestHandler, req: express.Request, res: Response
   });
 }
 
-function jsonRpcMessages(body: unknown): JSONRPCMessage[] | undefined {
+/** The JSON-RPC messages of a body (one message or a batch), or what is wrong with it. */
+function jsonRpcMessages(body: unknown): JSONRPCMessage[] | string {
   const candidates: unknown[] = Array.isArray(body) ? body : [body];
-  if (candidates.length === 0) return undefined;
+  if (candidates.length === 0) return "not a JSON-RPC 2.0 message or batch";
+  if (candidates.length > MAX_BATCH_SIZE) return `Batch must not exceed ${MAX_BATCH_SIZE} messages`;
   const messages: JSONRPCMessage[] = [];
   for (const candidate of candidates) {
     const parsed = JSONRPCMessageSchema.safeParse(candidate);
-    if (!parsed.success) return undefined;
+    if (!parsed.success) return "not a JSON-RPC 2.0 message or batch";
     messages.push(parsed.data);
   }
+  if (messages.length > 1 && messages.some(isInitializeRequest)) return "Only one initialization request is allowed";
   return messages;
 }
 

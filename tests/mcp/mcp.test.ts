@@ -209,6 +209,33 @@ describe("MCP transport rules", () => {
   it("answers notifications with 202", async () => {
     const response = await postMcp(server.url, { jsonrpc: "2.0", method: "notifications/initialized" }, auth());
     expect(response.status).toBe(202);
+    expect(await response.text()).toBe("");
+  });
+
+  it("answers a batch with the answers to its requests, in order, and refuses oversized or multi-initialize batches", async () => {
+    const batch = [toolCall("whoami"), { jsonrpc: "2.0", method: "notifications/initialized" }, { jsonrpc: "2.0", id: "list", method: "tools/list" }];
+    const answers = (await (await postMcp(server.url, batch, auth())).json()) as { id: unknown; result: Record<string, unknown> }[];
+    expect(answers.map((answer) => answer.id)).toEqual([batch[0].id, "list"]);
+    expect(answers[0].result.structuredContent).toMatchObject({ userId: alice.user.id });
+    expect(answers[1].result.tools).toHaveLength(3);
+
+    const initialize = (id: number) => ({ jsonrpc: "2.0", id, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } } });
+    for (const [body, message] of [
+      [Array.from({ length: 101 }, () => toolCall("whoami")), /Batch must not exceed 100 messages/],
+      [[initialize(1), initialize(2)], /Only one initialization request/],
+    ] as const) {
+      const refused = await postMcp(server.url, body, auth());
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toEqual({ jsonrpc: "2.0", error: { code: -32600, message: expect.stringMatching(message) }, id: null });
+    }
+  });
+
+  it("requires an Accept header listing both JSON and SSE (406)", async () => {
+    for (const accept of ["application/json", "text/event-stream", "*/*"]) {
+      const response = await postMcp(server.url, toolCall("whoami"), { ...auth(), accept });
+      expect(response.status).toBe(406);
+      expect(await response.json()).toMatchObject({ jsonrpc: "2.0", error: { code: -32000, message: expect.stringMatching(/Not Acceptable/) }, id: null });
+    }
   });
 });
 
