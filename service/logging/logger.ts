@@ -95,31 +95,36 @@ function cloudLoggingEntry(
   info: winston.Logform.TransformableInfo,
   projectId: string | undefined,
 ): Record<string, unknown> {
-  const { level, message, ...fields } = info;
-  const special: Record<string, unknown> = {
+  const { level, message, trace, requestId, httpRequest } = info;
+  const entry: Record<string, unknown> = {
     // Every configured level has a severity (winston drops unknown levels); DEFAULT means "none".
     severity: SEVERITY.get(level) ?? "DEFAULT",
     message: message ?? "",
     time: new Date().toISOString(),
   };
   // Request context fields are lifted only when well-formed; otherwise they stay in jsonPayload.
-  const { trace, requestId, httpRequest } = fields;
+  const lifted = new Set(["level", "message"]);
   if (isTraceContext(trace)) {
-    delete fields.trace;
-    special[TRACE_KEY] = projectId ? `projects/${projectId}/traces/${trace.traceId}` : trace.traceId;
-    if (trace.spanId) special[SPAN_KEY] = trace.spanId;
-    if (trace.sampled !== undefined) special[SAMPLED_KEY] = trace.sampled;
+    lifted.add("trace");
+    entry[TRACE_KEY] = projectId ? `projects/${projectId}/traces/${trace.traceId}` : trace.traceId;
+    if (trace.spanId) entry[SPAN_KEY] = trace.spanId;
+    if (trace.sampled !== undefined) entry[SAMPLED_KEY] = trace.sampled;
   }
   if (typeof requestId === "string") {
-    delete fields.requestId;
-    special[LABELS_KEY] = { requestId };
+    lifted.add("requestId");
+    entry[LABELS_KEY] = { requestId };
   }
   if (typeof httpRequest === "object" && httpRequest !== null) {
-    delete fields.httpRequest;
-    special.httpRequest = httpRequest;
+    lifted.add("httpRequest");
+    entry.httpRequest = httpRequest;
   }
-  // Special fields first for readability, and again last so that metadata cannot overwrite them.
-  return { ...special, ...fields, ...special };
+  // Special fields first for readability; metadata cannot overwrite them. Defined rather than assigned,
+  // so a "__proto__" key stays data instead of becoming the entry's prototype.
+  for (const key of Object.keys(info)) {
+    if (lifted.has(key) || Object.hasOwn(entry, key)) continue;
+    Object.defineProperty(entry, key, { value: info[key], enumerable: true, writable: true, configurable: true });
+  }
+  return entry;
 }
 
 function isTraceContext(value: unknown): value is TraceContext {

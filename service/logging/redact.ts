@@ -28,34 +28,46 @@ type Replacement = string | ((match: string, ...groups: string[]) => string);
 
 // Applied in order to every string. Patterns that scan a run of characters start only at the run's
 // beginning (lookbehind) and are bounded, so a large logged blob costs linear time, not quadratic.
-const TEXT_RULES: ReadonlyArray<readonly [RegExp, Replacement]> = [
+// Each rule names what every match of it contains (`needs`, case-insensitively): a string with none of
+// those (most of a log line: methods, paths, ids, addresses, latencies) skips the rules with one test.
+const TEXT_RULES: ReadonlyArray<{ needs: string; pattern: RegExp; replacement: Replacement }> = [
   // "Bearer <token>" anywhere (headers copied into messages, error texts).
-  [/(\bBearer\s+)[A-Za-z0-9\-._~+/]+=*/gi, `$1${REDACTED}`],
+  { needs: "bearer", pattern: /(\bBearer\s+)[A-Za-z0-9\-._~+/]+=*/gi, replacement: `$1${REDACTED}` },
   // JWT-shaped: a base64url JSON header ("eyJ" = '{"') then 2 (JWS) to 4 (JWE) more segments.
-  [/eyJ[A-Za-z0-9_-]{10,}(?:\.[A-Za-z0-9_-]*){2,4}/g, REDACTED],
-  [new RegExp(API_KEY_PATTERN.source, "g"), REDACTED],
+  { needs: "eyJ", pattern: /eyJ[A-Za-z0-9_-]{10,}(?:\.[A-Za-z0-9_-]*){2,4}/g, replacement: REDACTED },
+  { needs: "pk_", pattern: new RegExp(API_KEY_PATTERN.source, "g"), replacement: REDACTED },
   // Password in a URL's user-info: postgres://user:password@host/db
-  [/(\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/?#@]{0,128}:)[^\s/?#@]{1,256}@/gi, `$1${REDACTED}@`],
+  { needs: "@", pattern: /(\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/?#@]{0,128}:)[^\s/?#@]{1,256}@/gi, replacement: `$1${REDACTED}@` },
   // name=value pairs: query strings, form bodies, cookies, connection strings.
-  [
-    /(?<![\w.-])([A-Za-z][\w.-]{0,127})=([^\s&#"',;]+)/g,
-    (match, name) => (isSensitiveKey(name) ? `${name}=${REDACTED}` : match),
-  ],
+  {
+    needs: "=",
+    pattern: /(?<![\w.-])([A-Za-z][\w.-]{0,127})=([^\s&#"',;]+)/g,
+    replacement: (match, name) => (isSensitiveKey(name) ? `${name}=${REDACTED}` : match),
+  },
   // "name": "value" pairs of JSON text embedded in a string.
-  [
-    /"([^"\\\s]{1,64})"(\s*:\s*)"(?:[^"\\]|\\.)*"/g,
-    (match, name, separator) => (isSensitiveKey(name) ? `"${name}"${separator}"${REDACTED}"` : match),
-  ],
+  {
+    needs: '"',
+    pattern: /"([^"\\\s]{1,64})"(\s*:\s*)"(?:[^"\\]|\\.)*"/g,
+    replacement: (match, name, separator) => (isSensitiveKey(name) ? `"${name}"${separator}"${REDACTED}"` : match),
+  },
   // john.doe@example.com -> j***@e***.com
-  [
-    /(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{0,63}@([A-Za-z0-9])[A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.([A-Za-z]{2,63})\b/g,
-    (_match, localFirst, domainFirst, topLevel) => `${localFirst}***@${domainFirst}***.${topLevel}`,
-  ],
+  {
+    needs: "@",
+    pattern: /(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{0,63}@([A-Za-z0-9])[A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.([A-Za-z]{2,63})\b/g,
+    replacement: (_match, localFirst, domainFirst, topLevel) => `${localFirst}***@${domainFirst}***.${topLevel}`,
+  },
 ];
 
+const NEEDED_BY_SOME_RULE = new RegExp(TEXT_RULES.map(({ needs }) => escapeRegExp(needs)).join("|"), "i");
+
+function escapeRegExp(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 export function redactText(text: string): string {
+  if (!NEEDED_BY_SOME_RULE.test(text)) return text;
   let result = text;
-  for (const [pattern, replacement] of TEXT_RULES) {
+  for (const { pattern, replacement } of TEXT_RULES) {
     // The two overloads of replace() cannot be chosen from a union type.
     result = result.replace(pattern, replacement as string);
   }

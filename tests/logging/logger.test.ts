@@ -95,6 +95,12 @@ describe("Cloud Logging entry shape", () => {
     expect(entries()[0]).toMatchObject({ severity: "ERROR", message: "real", time: expect.stringMatching(RFC3339_UTC) });
   });
 
+  it("keeps a __proto__ field of a logged info object as data in the line", () => {
+    const { logger, output } = captureLogger();
+    logger.log({ level: "info", message: "parsed input", ...(JSON.parse('{"__proto__": {"note": "kept"}}') as object) });
+    expect(output()).toContain('"__proto__":{"note":"kept"}');
+  });
+
   it("serializes an Error passed as metadata or as the entry itself", () => {
     const { logger, entries } = captureLogger();
     const error = Object.assign(new Error("database down"), { code: "ECONNREFUSED" });
