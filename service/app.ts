@@ -37,12 +37,13 @@ export function createApp({ config, pool, counterPool, logger }: AppDeps): expre
 
   app.use(healthRouter(pool));
   const rateLimiter = createRateLimiter({ pool: counterPool, logger });
+  const oauth = createOAuth({ config, pool, logger });
+  // The hot path first, so its requests skip matching every OAuth route.
+  app.use(mcpRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken }));
   app.use("/oauth2/authorize", perIpRateLimit(rateLimiter, "oauth2-authorize", OAUTH_PER_IP_LIMITS.authorize));
   app.use("/oauth2/token", perIpRateLimit(rateLimiter, "oauth2-token", OAUTH_PER_IP_LIMITS.token));
   app.use("/oauth2/register", perIpRateLimit(rateLimiter, "oauth2-register", OAUTH_PER_IP_LIMITS.register));
-  const oauth = createOAuth({ config, pool, logger });
   app.use(oauth.router);
-  app.use(mcpRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken }));
 
   app.use(notFound);
   app.use(errorHandler(logger));

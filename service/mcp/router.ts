@@ -97,8 +97,10 @@ export function mcpRouter(deps: McpRouterDeps): Router {
 
     const server = createRequestServer(catalog, { principal, db: pool, rateLimit, log: res.locals.log });
     const transport = new ExchangeTransport();
-    // Closing the server closes the transport and aborts handlers still running for a vanished client.
-    res.on("close", () => void server.close());
+    // A client that goes away before its answer: closing the server aborts the handlers still running.
+    res.on("close", () => {
+      if (!res.writableFinished) void server.close();
+    });
     await server.connect(transport);
     const answers = await transport.exchange(messages, requestIds);
     if (answers) sendJson(res, answers.length === 1 ? answers[0] : answers);
