@@ -2,6 +2,7 @@
 // SHA-256 of the whole key is stored (the key is 256 random bits, so a slow hash adds nothing).
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Queryable } from "../db/pool.js";
+import { CREDENTIAL_EPOCH_SQL } from "./credential-epoch.js";
 import type { Principal, PrincipalTenant } from "./principal.js";
 import { SCOPES } from "./scopes.js";
 import type { Tier } from "./tiers.js";
@@ -66,12 +67,15 @@ export async function createApiKey(db: Queryable, input: NewApiKey): Promise<{ k
 export async function authenticateApiKey(db: Queryable, key: string): Promise<Principal | undefined> {
   if (!API_KEY_PATTERN.test(key)) return undefined;
   const prefix = key.slice(0, PREFIX_LENGTH);
-  const { rows } = await db.query<ApiKeyRecord & { keyHash: string; userTier: Tier; lastUsedStale: boolean; tenant: PrincipalTenant }>({
+  const { rows } = await db.query<
+    ApiKeyRecord & { keyHash: string; userTier: Tier; lastUsedStale: boolean; tenant: PrincipalTenant; credentialEpoch: string }
+  >({
     // Named: on every request, so each connection parses and plans it once.
     name: "authenticate-api-key",
     text: `SELECT ${columns("k")}, k.key_hash AS "keyHash", u.tier AS "userTier",
        (k.last_used_at IS NULL OR k.last_used_at < now() - make_interval(secs => $2)) AS "lastUsedStale",
-       json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant
+       json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant,
+       ${CREDENTIAL_EPOCH_SQL} AS "credentialEpoch"
      FROM api_keys k JOIN users u ON u.id = k.user_id JOIN tenants t ON t.id = k.tenant_id
      WHERE k.prefix = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
        AND u.disabled_at IS NULL`,
@@ -79,7 +83,8 @@ export async function authenticateApiKey(db: Queryable, key: string): Promise<Pr
   });
   const row = rows[0];
   if (!row || !timingSafeEqual(Buffer.from(row.keyHash, "hex"), Buffer.from(hashKey(key), "hex"))) return undefined;
-  // Recorded at minute resolution so a busy key does not write on every request.
+  // Recorded at minute resolution so a busy key does not write on every request (and only when a key is
+  // verified, which the MCP endpoint's credential cache does about once a minute per instance).
   if (row.lastUsedStale) await db.query("UPDATE api_keys SET last_used_at = now() WHERE id = $1", [row.id]);
   return {
     userId: row.userId,
@@ -88,6 +93,8 @@ export async function authenticateApiKey(db: Queryable, key: string): Promise<Pr
     scopes: [...SCOPES],
     via: "api_key",
     apiKey: { id: row.id, burstPerMinute: row.burstPerMinute, monthlyQuota: row.monthlyQuota },
+    ...(row.expiresAt ? { expiresAt: row.expiresAt } : {}),
+    credentialEpoch: row.credentialEpoch,
   };
 }
 

@@ -14,4 +14,8 @@ export interface Principal {
   via: "oauth" | "api_key";
   /** Set when authenticated with an API key; its own limits override the tier's. */
   apiKey?: { id: string; burstPerMinute: number | null; monthlyQuota: number | null };
+  /** When the credential stops being valid by itself (token or key expiry); absent if it never does. */
+  expiresAt?: Date;
+  /** The credential epoch (credential-epoch.ts) the verification read along with the credential. */
+  credentialEpoch: string;
 }

@@ -1,37 +1,82 @@
 // Who is calling /mcp: an OAuth access token (Authorization: Bearer <JWT>) or an API key
 // (X-API-Key: pk_live_..., or Authorization: Bearer pk_live_...). When both headers are sent,
 // Authorization wins. Both verifications read the credential's tenant in the same query (its tier
-// sizes the limits), so authentication is one database round trip.
+// sizes the limits), so a verification is one database round trip; a credential this instance verified
+// recently is taken from the CredentialCache, and confirmed once the rate-limit charge has read the
+// credential epoch (see credential-cache.ts for why that is safe against revocation).
 import type { Request } from "express";
 import type { Queryable } from "../db/pool.js";
 import { authenticateApiKey } from "../identity/api-keys.js";
 import type { Principal } from "../identity/principal.js";
+import { CredentialCache } from "./credential-cache.js";
 
 /** Verifies one of our OAuth access tokens (service/oauth); undefined when invalid, expired or revoked. */
 export type VerifyAccessToken = (token: string) => Promise<Principal | undefined>;
 
+/** A credential as sent: which kind, and the secret itself. */
+interface Presented {
+  kind: "api_key" | "access_token";
+  credential: string;
+}
+
 export type Authentication =
-  | { outcome: "authenticated"; principal: Principal }
+  /** `cached`: from the CredentialCache, to be confirmed (Authenticator.confirm) before it is relied on. */
+  | { outcome: "authenticated"; principal: Principal; presented: Presented; cached: boolean }
   /** No credential at all: the client should start the OAuth flow. */
   | { outcome: "missing" }
   /** A credential that is malformed, unknown, expired or revoked. */
   | { outcome: "invalid" };
 
+export interface Authenticator {
+  authenticate(req: Request): Promise<Authentication>;
+  /**
+   * The authentication to rely on, given the credential epoch the request's rate-limit charge read: a
+   * cached one whose epoch has moved since its verification (or when none could be read) is verified
+   * again; a fresh one is returned as it is.
+   */
+  confirm(auth: Authentication, credentialEpoch: string | undefined): Promise<Authentication>;
+}
+
 const API_KEY_PREFIX = "pk_live_";
 const BEARER = /^Bearer +([^\s]+) *$/i;
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX_ENTRIES = 10_000;
 
-export async function authenticate(req: Request, db: Queryable, verifyAccessToken: VerifyAccessToken): Promise<Authentication> {
+export function createAuthenticator(db: Queryable, verifyAccessToken: VerifyAccessToken): Authenticator {
+  const cache = new CredentialCache({ ttlMs: CACHE_TTL_MS, maxEntries: CACHE_MAX_ENTRIES });
+
+  async function verify(presented: Presented): Promise<Authentication> {
+    const { kind, credential } = presented;
+    const principal = kind === "api_key" ? await authenticateApiKey(db, credential) : await verifyAccessToken(credential);
+    if (!principal) {
+      cache.delete(credential);
+      return { outcome: "invalid" };
+    }
+    cache.set(credential, principal);
+    return { outcome: "authenticated", principal, presented, cached: false };
+  }
+
+  return {
+    async authenticate(req) {
+      const presented = presentedCredential(req);
+      if (presented === "missing" || presented === "invalid") return { outcome: presented };
+      const principal = cache.get(presented.credential);
+      return principal ? { outcome: "authenticated", principal, presented, cached: true } : verify(presented);
+    },
+    async confirm(auth, credentialEpoch) {
+      if (auth.outcome !== "authenticated" || !auth.cached || auth.principal.credentialEpoch === credentialEpoch) return auth;
+      return verify(auth.presented);
+    },
+  };
+}
+
+function presentedCredential(req: Request): Presented | "missing" | "invalid" {
   const authorization = req.get("authorization");
-  const apiKeyHeader = req.get("x-api-key");
-  if (authorization === undefined && apiKeyHeader === undefined) return { outcome: "missing" };
-
-  let principal: Principal | undefined;
   if (authorization !== undefined) {
     const token = BEARER.exec(authorization)?.[1];
-    if (token === undefined) return { outcome: "invalid" };
-    principal = token.startsWith(API_KEY_PREFIX) ? await authenticateApiKey(db, token) : await verifyAccessToken(token);
-  } else if (apiKeyHeader !== undefined) {
-    principal = await authenticateApiKey(db, apiKeyHeader.trim());
+    if (token === undefined) return "invalid";
+    return { kind: token.startsWith(API_KEY_PREFIX) ? "api_key" : "access_token", credential: token };
   }
-  return principal ? { outcome: "authenticated", principal } : { outcome: "invalid" };
+  const apiKey = req.get("x-api-key");
+  return apiKey === undefined ? "missing" : { kind: "api_key", credential: apiKey.trim() };
 }

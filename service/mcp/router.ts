@@ -25,7 +25,7 @@ import type { Principal } from "../identity/principal.js";
 import type { Scope } from "../identity/scopes.js";
 import { wwwAuthenticateHeader } from "../oauth/index.js";
 import { principalLimits, rateLimitHeaders, type RateLimiter } from "../ratelimit/index.js";
-import { authenticate, type VerifyAccessToken } from "./auth.js";
+import { createAuthenticator, type VerifyAccessToken } from "./auth.js";
 import { createOriginCheck } from "./origin.js";
 import { createRequestServer } from "./protocol.js";
 import { createToolCatalog, PIERRE_TOOLS, type ToolCatalog } from "./tools/index.js";
@@ -46,6 +46,7 @@ const MAX_BATCH_SIZE = 100;
 export function mcpRouter(deps: McpRouterDeps): Router {
   const { config, pool, rateLimiter, verifyAccessToken } = deps;
   const path = new URL(config.mcpResourceUrl).pathname;
+  const authenticator = createAuthenticator(pool, verifyAccessToken);
   const catalog = createToolCatalog(PIERRE_TOOLS);
   const originAllowed = createOriginCheck(config);
   // strict: false so that valid JSON which is not an object (e.g. `1`) reaches the JSON-RPC check (-32600).
@@ -55,15 +56,14 @@ export function mcpRouter(deps: McpRouterDeps): Router {
   router.post(path, async (req, res) => {
     if (!originAllowed(req.get("origin"))) return refuse(res, 403, SERVER_ERROR, "Forbidden: Origin not allowed");
 
-    const auth = await authenticate(req, pool, verifyAccessToken);
-    if (auth.outcome !== "authenticated") {
-      const challenge = wwwAuthenticateHeader(config, auth.outcome === "invalid" ? "invalid_token" : undefined);
-      const message = auth.outcome === "invalid" ? "Unauthorized: invalid credentials" : "Unauthorized: credentials required";
-      return refuse(res, 401, SERVER_ERROR, message, { "WWW-Authenticate": challenge });
-    }
+    const claimed = await authenticator.authenticate(req);
+    if (claimed.outcome !== "authenticated") return unauthorized(res, config, claimed.outcome);
+    const rateLimit = await rateLimiter.consume(principalLimits(claimed.principal), res.locals.log);
+    // Nothing below may rely on a cached authentication until the charge's credential epoch confirmed it.
+    const auth = await authenticator.confirm(claimed, rateLimit.credentialEpoch);
+    if (auth.outcome !== "authenticated") return unauthorized(res, config, auth.outcome);
     const { principal } = auth;
 
-    const rateLimit = await rateLimiter.consume(principalLimits(principal), res.locals.log);
     res.set(rateLimitHeaders(rateLimit));
     if (!rateLimit.allowed) {
       return refuse(res, 429, SERVER_ERROR, `Too Many Requests: rate limit exceeded, retry in ${rateLimit.retryAfterSeconds} s`);
@@ -109,6 +109,12 @@ export function mcpRouter(deps: McpRouterDeps): Router {
   // Stateless: no SSE stream to open (GET) and no session to end (DELETE).
   router.all(path, (_req, res) => refuse(res, 405, SERVER_ERROR, "Method Not Allowed: use POST", { Allow: "POST" }));
   return router;
+}
+
+function unauthorized(res: Response, config: Config, outcome: "missing" | "invalid"): void {
+  const challenge = wwwAuthenticateHeader(config, outcome === "invalid" ? "invalid_token" : undefined);
+  const message = outcome === "invalid" ? "Unauthorized: invalid credentials" : "Unauthorized: credentials required";
+  refuse(res, 401, SERVER_ERROR, message, { "WWW-Authenticate": challenge });
 }
 
 function refuse(res: Response, status: number, code: number, message: string, headers: Record<string, string> = {}): void {

@@ -7,6 +7,7 @@ import type pg from "pg";
 import { z } from "zod";
 import type { Config } from "../config.js";
 import type { Queryable } from "../db/pool.js";
+import { CREDENTIAL_EPOCH_SQL } from "../identity/credential-epoch.js";
 import type { Principal, PrincipalTenant } from "../identity/principal.js";
 import type { Tier } from "../identity/tiers.js";
 import { ACCESS_TOKEN_TTL_SECONDS } from "./lifetimes.js";
@@ -108,20 +109,25 @@ export class AccessTokens {
       via: "oauth",
       clientId: claims.client_id,
       expiresAt: new Date(claims.exp * 1000),
+      credentialEpoch: grant.credentialEpoch,
     };
   }
 }
 
 /**
- * The user's tier and the tenant when the token's grant is unrevoked, the user enabled and the token
- * itself not revoked. Membership needs no join: a family row is deleted with its membership (foreign
- * key cascade).
+ * The user's tier, the tenant and the credential epoch when the token's grant is unrevoked, the user
+ * enabled and the token itself not revoked. Membership needs no join: a family row is deleted with its
+ * membership (foreign key cascade).
  */
-async function liveGrant(db: Queryable, claims: AccessTokenClaims): Promise<{ tier: Tier; tenant: PrincipalTenant } | undefined> {
-  const { rows } = await db.query<{ tier: Tier; tenant: PrincipalTenant }>({
+async function liveGrant(
+  db: Queryable,
+  claims: AccessTokenClaims,
+): Promise<{ tier: Tier; tenant: PrincipalTenant; credentialEpoch: string } | undefined> {
+  const { rows } = await db.query<{ tier: Tier; tenant: PrincipalTenant; credentialEpoch: string }>({
     // Named: on every request, so each connection parses and plans it once.
     name: "live-access-token-grant",
-    text: `SELECT u.tier, json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant
+    text: `SELECT u.tier, json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant,
+       ${CREDENTIAL_EPOCH_SQL} AS "credentialEpoch"
      FROM oauth2_token_families f JOIN users u ON u.id = f.user_id JOIN tenants t ON t.id = f.tenant_id
      WHERE f.id = $1 AND f.user_id = $2 AND f.tenant_id = $3 AND f.client_id = $4
        AND f.revoked_at IS NULL AND u.disabled_at IS NULL

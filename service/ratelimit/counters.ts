@@ -1,6 +1,7 @@
 // Repository for rate_limit_counters: fixed-window counters shared by every instance through Postgres.
 // Windows are computed from the database clock (now()), so instances with skewed clocks still agree.
 import type { Queryable } from "../db/pool.js";
+import { CREDENTIAL_EPOCH_SQL } from "../identity/credential-epoch.js";
 
 /** Fixed windows, aligned to UTC: a calendar minute or a calendar month. */
 export type RateWindow = "minute" | "month";
@@ -28,6 +29,10 @@ export interface CounterState {
 // rows), the same order in every statement, so concurrent requests sharing a tenant bucket cannot
 // deadlock. Bucket names carry their window: at 00:00 on the 1st a minute and a month window start at
 // the same instant and would otherwise share a primary key.
+//
+// The statement also reads the credential epoch (identity/credential-epoch.ts): every authenticated MCP
+// request is charged, so this is where a cached authentication is confirmed without a round trip of
+// its own (mcp/auth.ts).
 const CHARGE_SQL = `
 WITH hits AS (
   SELECT h.bucket, h.unit, h.max, date_trunc(h.unit, now() AT TIME ZONE 'UTC') AS start_utc
@@ -51,18 +56,29 @@ month_rows AS (
 )
 SELECT bucket, count,
   greatest(1, ceil(extract(epoch FROM expires_at - now())))::int AS "resetSeconds",
-  extract(epoch FROM expires_at - window_start)::int AS "windowSeconds"
+  extract(epoch FROM expires_at - window_start)::int AS "windowSeconds",
+  ${CREDENTIAL_EPOCH_SQL} AS "credentialEpoch"
 FROM (SELECT * FROM minute_rows UNION ALL SELECT * FROM month_rows) AS charged`;
 
-/** Counts one request in each bucket's current window; returns the buckets that were charged. */
-export async function chargeCounters(db: Queryable, hits: CounterHit[]): Promise<CounterState[]> {
-  const { rows } = await db.query<CounterState>({
+export interface Charge {
+  /** The buckets that were charged. */
+  states: CounterState[];
+  /** The credential epoch as of the charge; undefined when no bucket was charged. */
+  credentialEpoch: string | undefined;
+}
+
+/** Counts one request in each bucket's current window. */
+export async function chargeCounters(db: Queryable, hits: CounterHit[]): Promise<Charge> {
+  const { rows } = await db.query<CounterState & { credentialEpoch: string }>({
     // Named: each connection parses and plans this statement once instead of on every request.
     name: "charge-rate-limit-counters",
     text: CHARGE_SQL,
     values: [hits.map((hit) => hit.bucket), hits.map((hit) => hit.window), hits.map((hit) => hit.max)],
   });
-  return rows;
+  return {
+    states: rows.map(({ bucket, count, resetSeconds, windowSeconds }) => ({ bucket, count, resetSeconds, windowSeconds })),
+    credentialEpoch: rows[0]?.credentialEpoch,
+  };
 }
 
 /** Deletes up to `batch` rows of windows that are over; returns how many went. */

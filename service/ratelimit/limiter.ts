@@ -9,7 +9,7 @@
 // Postgres crash may forget the increments of its last moments, which at worst grants a few extra
 // requests; in exchange a request does not wait for a WAL flush while holding its counters' row locks.
 import type pg from "pg";
-import { chargeCounters, deleteExpiredCounters, type CounterHit, type CounterState, type RateWindow } from "./counters.js";
+import { chargeCounters, deleteExpiredCounters, type Charge, type CounterHit, type CounterState, type RateWindow } from "./counters.js";
 
 /** Who a bucket belongs to; shown to users (whoami) and used to pick header values. */
 export type LimitScope = "api_key" | "user" | "tenant" | "ip";
@@ -26,6 +26,8 @@ export interface RateLimitDecision {
   usage: BucketUsage[];
   /** Seconds until every exceeded window has reset; set when not allowed. */
   retryAfterSeconds?: number;
+  /** The credential epoch the charge read (identity/credential-epoch.ts); absent when nothing was charged. */
+  credentialEpoch?: string;
 }
 
 export interface WarnLogger {
@@ -69,14 +71,15 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     async consume(limits, log = logger) {
       if (limits.length === 0) return { allowed: true, usage: [] };
       sweepExpiredIfDue();
-      let states: CounterState[];
+      let charge: Charge;
       try {
-        states = await chargeCounters(pool, limits);
+        charge = await chargeCounters(pool, limits);
       } catch (error) {
         log.warn("rate limiter unavailable, request allowed without limits", { error });
         return { allowed: true, usage: [] };
       }
-      return decide(limits, states);
+      const decision = decide(limits, charge.states);
+      return charge.credentialEpoch === undefined ? decision : { ...decision, credentialEpoch: charge.credentialEpoch };
     },
   };
 }
