@@ -23,10 +23,15 @@ export interface CounterState {
   windowSeconds: number;
 }
 
-// One statement, one round trip. Minute buckets are charged first; month buckets are charged only if
-// no minute bucket went over its max, so a client hammering through its burst limit does not burn its
-// monthly quota with rejected requests. Rows are upserted in bucket order (minute rows, then month
-// rows), the same order in every statement, so concurrent requests sharing a tenant bucket cannot
+// One statement, one round trip, for a batch of requests (those that arrived together, see limiter.ts):
+// the batch is charged as if its requests came one after another, in array order. Minute buckets are
+// charged first; a request's month buckets are charged only if none of its minute buckets went over
+// their max, so a client hammering through its burst limit does not burn its monthly quota with
+// rejected requests. Each bucket row is upserted once, by the batch's number of requests in it; a
+// request's count is the row's count before the statement plus its rank among them.
+//
+// Rows are upserted in bucket order (all minute rows, then month rows), the same order in every
+// statement, so concurrent statements sharing a bucket (a tenant's, another instance's batch) cannot
 // deadlock. Bucket names carry their window: at 00:00 on the 1st a minute and a month window start at
 // the same instant and would otherwise share a primary key.
 //
@@ -35,50 +40,72 @@ export interface CounterState {
 // its own (mcp/auth.ts).
 const CHARGE_SQL = `
 WITH hits AS (
-  SELECT h.bucket, h.unit, h.max, date_trunc(h.unit, now() AT TIME ZONE 'UTC') AS start_utc
-  FROM unnest($1::text[], $2::text[], $3::int[]) AS h(bucket, unit, max)
+  SELECT h.request, h.bucket, h.unit, h.max, date_trunc(h.unit, now() AT TIME ZONE 'UTC') AS start_utc
+  FROM unnest($1::int[], $2::text[], $3::text[], $4::int[]) AS h(request, bucket, unit, max)
 ),
 minute_rows AS (
   INSERT INTO rate_limit_counters AS c (bucket, window_start, count, expires_at)
-  SELECT bucket, start_utc AT TIME ZONE 'UTC', 1, (start_utc + interval '1 minute') AT TIME ZONE 'UTC'
-  FROM hits WHERE unit = 'minute' ORDER BY bucket
-  ON CONFLICT (bucket, window_start) DO UPDATE SET count = c.count + 1
+  SELECT bucket, start_utc AT TIME ZONE 'UTC', count(*), (start_utc + interval '1 minute') AT TIME ZONE 'UTC'
+  FROM hits WHERE unit = 'minute' GROUP BY bucket, start_utc ORDER BY bucket
+  ON CONFLICT (bucket, window_start) DO UPDATE SET count = c.count + EXCLUDED.count
   RETURNING c.bucket, c.count, c.window_start, c.expires_at
+),
+minute_charges AS (
+  SELECT h.request, h.bucket, h.max, r.window_start, r.expires_at,
+    r.count - count(*) OVER per_bucket + row_number() OVER (per_bucket ORDER BY h.request) AS count
+  FROM hits h JOIN minute_rows r USING (bucket)
+  WINDOW per_bucket AS (PARTITION BY h.bucket)
+),
+rejected AS (
+  SELECT DISTINCT request FROM minute_charges WHERE count > max
+),
+month_hits AS (
+  SELECT * FROM hits WHERE unit = 'month' AND request NOT IN (SELECT request FROM rejected)
 ),
 month_rows AS (
   INSERT INTO rate_limit_counters AS c (bucket, window_start, count, expires_at)
-  SELECT bucket, start_utc AT TIME ZONE 'UTC', 1, (start_utc + interval '1 month') AT TIME ZONE 'UTC'
-  FROM hits WHERE unit = 'month'
-    AND NOT EXISTS (SELECT 1 FROM minute_rows m JOIN hits h USING (bucket) WHERE m.count > h.max)
-  ORDER BY bucket
-  ON CONFLICT (bucket, window_start) DO UPDATE SET count = c.count + 1
+  SELECT bucket, start_utc AT TIME ZONE 'UTC', count(*), (start_utc + interval '1 month') AT TIME ZONE 'UTC'
+  FROM month_hits GROUP BY bucket, start_utc ORDER BY bucket
+  ON CONFLICT (bucket, window_start) DO UPDATE SET count = c.count + EXCLUDED.count
   RETURNING c.bucket, c.count, c.window_start, c.expires_at
+),
+month_charges AS (
+  SELECT h.request, h.bucket, h.max, r.window_start, r.expires_at,
+    r.count - count(*) OVER per_bucket + row_number() OVER (per_bucket ORDER BY h.request) AS count
+  FROM month_hits h JOIN month_rows r USING (bucket)
+  WINDOW per_bucket AS (PARTITION BY h.bucket)
 )
-SELECT bucket, count,
+SELECT request, bucket, count::int,
   greatest(1, ceil(extract(epoch FROM expires_at - now())))::int AS "resetSeconds",
   extract(epoch FROM expires_at - window_start)::int AS "windowSeconds",
   ${CREDENTIAL_EPOCH_SQL} AS "credentialEpoch"
-FROM (SELECT * FROM minute_rows UNION ALL SELECT * FROM month_rows) AS charged`;
+FROM (SELECT * FROM minute_charges UNION ALL SELECT * FROM month_charges) AS charged`;
 
 export interface Charge {
-  /** The buckets that were charged. */
+  /** The request's buckets that were charged. */
   states: CounterState[];
   /** The credential epoch as of the charge; undefined when no bucket was charged. */
   credentialEpoch: string | undefined;
 }
 
-/** Counts one request in each bucket's current window. */
-export async function chargeCounters(db: Queryable, hits: CounterHit[]): Promise<Charge> {
-  const { rows } = await db.query<CounterState & { credentialEpoch: string }>({
-    // Named: each connection parses and plans this statement once instead of on every request.
+/**
+ * Counts each request (its hits: distinct buckets) once in each bucket's current window, the requests
+ * in order; returns their charges in the same order.
+ */
+export async function chargeCounters(db: Queryable, requests: CounterHit[][]): Promise<Charge[]> {
+  const hits = requests.flatMap((request, index) => request.map((hit) => ({ ...hit, request: index })));
+  const { rows } = await db.query<CounterState & { request: number; credentialEpoch: string }>({
+    // Named: each connection parses and plans this statement once instead of on every batch.
     name: "charge-rate-limit-counters",
     text: CHARGE_SQL,
-    values: [hits.map((hit) => hit.bucket), hits.map((hit) => hit.window), hits.map((hit) => hit.max)],
+    values: [hits.map((hit) => hit.request), hits.map((hit) => hit.bucket), hits.map((hit) => hit.window), hits.map((hit) => hit.max)],
   });
-  return {
-    states: rows.map(({ bucket, count, resetSeconds, windowSeconds }) => ({ bucket, count, resetSeconds, windowSeconds })),
-    credentialEpoch: rows[0]?.credentialEpoch,
-  };
+  const charges: Charge[] = requests.map(() => ({ states: [], credentialEpoch: undefined }));
+  for (const { request, bucket, count, resetSeconds, windowSeconds, credentialEpoch } of rows) {
+    charges[request].states.push({ bucket, count, resetSeconds, windowSeconds });
+    charges[request].credentialEpoch = credentialEpoch;
+  }
+  return charges;
 }
 
 /** Deletes up to `batch` rows of windows that are over; returns how many went. */

@@ -240,6 +240,37 @@ describe("rate limiter internals", () => {
     }
   });
 
+  it("charges requests that arrive together as if one came after another, in arrival order", async () => {
+    const pool = new pg.Pool({ connectionString: await createTestDatabase(), max: 2 });
+    try {
+      await migrate(pool);
+      const limiter = createRateLimiter({ pool, logger: { warn: () => undefined } });
+      const limits = (key: string) => [
+        { scope: "api_key" as const, bucket: `key:${key}:minute`, window: "minute" as const, max: 3 },
+        { scope: "api_key" as const, bucket: `key:${key}:month`, window: "month" as const, max: 1000 },
+        { scope: "tenant" as const, bucket: "tenant:t:month", window: "month" as const, max: 1000 },
+      ];
+      // Two keys of one tenant, interleaved: each key's first three pass, the rest are over its burst.
+      const decisions = await Promise.all(Array.from({ length: 10 }, (_, i) => limiter.consume(limits(i % 2 === 0 ? "a" : "b"))));
+      expect(decisions.map((decision) => decision.allowed)).toEqual([true, true, true, true, true, true, false, false, false, false]);
+      const counts = (i: number) => Object.fromEntries(decisions[i].usage.map((bucket) => [bucket.bucket, bucket.count]));
+      expect(counts(0)).toEqual({ "key:a:minute": 1, "key:a:month": 1, "tenant:t:month": 1 });
+      expect(counts(5)).toEqual({ "key:b:minute": 3, "key:b:month": 3, "tenant:t:month": 6 });
+      // Rejected: counted against the burst only, so the months stay at the admitted requests.
+      expect(counts(9)).toEqual({ "key:b:minute": 5 });
+      const { rows } = await pool.query("SELECT bucket, count FROM rate_limit_counters ORDER BY bucket");
+      expect(rows).toEqual([
+        { bucket: "key:a:minute", count: 5 },
+        { bucket: "key:a:month", count: 3 },
+        { bucket: "key:b:minute", count: 5 },
+        { bucket: "key:b:month", count: 3 },
+        { bucket: "tenant:t:month", count: 6 },
+      ]);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("keys IPv4 clients by address and IPv6 clients by their /64", () => {
     expect(clientAddressKey("198.51.100.7")).toBe("198.51.100.7");
     expect(clientAddressKey("::ffff:198.51.100.7")).toBe("198.51.100.7");
