@@ -10,6 +10,7 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import packageJson from "../../package.json" with { type: "json" };
 import type { ToolCatalog, ToolContext } from "./tools/index.js";
 
@@ -20,8 +21,11 @@ const INSTRUCTIONS =
   "Call whoami to see the account, tier and remaining quota, get_connection_status to see which providers are connected.";
 
 // The Server only validates elicitation replies with it (Pierre never elicits); by default it would
-// build a new Ajv instance per Server, i.e. per request.
-const jsonSchemaValidator = new AjvJsonSchemaValidator();
+// build a new Ajv instance per Server, i.e. per request. Built on first use, so not at startup.
+let ajv: AjvJsonSchemaValidator | undefined;
+const jsonSchemaValidator: jsonSchemaValidator = {
+  getValidator: (schema) => (ajv ??= new AjvJsonSchemaValidator()).getValidator(schema),
+};
 
 export function createRequestServer(catalog: ToolCatalog, context: ToolContext): Server {
   const server = new Server(SERVER_INFO, {
