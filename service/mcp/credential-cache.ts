@@ -31,7 +31,9 @@ export class CredentialCache {
     return undefined;
   }
 
+  /** Keeps `principal` (frozen: from now on concurrent requests share it). */
   set(credential: string, principal: Principal): void {
+    for (const part of [principal.tenant, principal.scopes, principal.apiKey, principal]) if (part) Object.freeze(part);
     const until = Math.min(Date.now() + this.options.ttlMs, principal.expiresAt?.getTime() ?? Infinity);
     const key = cacheKey(credential);
     this.entries.delete(key);
