@@ -55,6 +55,8 @@ export interface RateLimiterOptions {
 
 const DEFAULT_CLEANUP_INTERVAL_MS = 60_000;
 const DEFAULT_CLEANUP_BATCH = 5_000;
+/** Requests per charge statement at most, so that even a flood makes short statements. */
+const MAX_CHARGE_BATCH = 500;
 
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { pool, logger } = options;
@@ -93,7 +95,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 /** chargeCounters for one request at a time, sent in batches (see the top of this file). */
 function batchedCharges(pool: pg.Pool): (hits: CounterHit[]) => Promise<Charge> {
   const maxInFlight = pool.options.max;
-  let waiting: { hits: CounterHit[]; resolve: (charge: Charge) => void; reject: (error: unknown) => void }[] = [];
+  const waiting: { hits: CounterHit[]; resolve: (charge: Charge) => void; reject: (error: unknown) => void }[] = [];
   let scheduled = false;
   let inFlight = 0;
 
@@ -105,8 +107,7 @@ function batchedCharges(pool: pg.Pool): (hits: CounterHit[]) => Promise<Charge> 
 
   async function send(): Promise<void> {
     scheduled = false;
-    const batch = waiting;
-    waiting = [];
+    const batch = waiting.splice(0, MAX_CHARGE_BATCH);
     inFlight++;
     try {
       const charges = await chargeCounters(pool, batch.map((request) => request.hits));
