@@ -44,7 +44,8 @@ export const environmentDefinitionSchema = z
       diskAutoresizeLimitGb: z.number().int().min(0),
       retainedBackups: z.number().int().min(1).max(365),
       /** Connections each Cloud Run instance may open (the service's DB_POOL_MAX). */
-      poolMaxPerInstance: z.number().int().min(1).max(50),
+      // At least 2: the service splits its pool into a main pool and a rate-limit counter pool.
+      poolMaxPerInstance: z.number().int().min(2).max(50),
       /** Headroom above max instances x pool: superuser slots, migrations, an operator's psql. */
       reservedConnections: z.number().int().min(5),
       slowQueryMs: z.number().int().min(100),
