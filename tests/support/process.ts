@@ -11,8 +11,13 @@ const TSX = ["--import", "tsx"];
 
 /** Runs a TypeScript entry point to completion. */
 export function runScript(script: string, args: string[], env: Record<string, string>): Promise<Finished> {
+  return runCommand(process.execPath, [...TSX, script, ...args], { ...process.env, ...env });
+}
+
+/** Runs a command to completion with exactly `env`, collecting its output. */
+export function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...TSX, script, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));

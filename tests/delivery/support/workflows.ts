@@ -1,8 +1,8 @@
 // Typed-enough access to the GitHub Actions workflows for the delivery tests.
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { runCommand, type Finished } from "../../support/process.js";
 
 /** The command the deploy's migration job runs in the image (`--command node --args dist/migrate-cli.js`). */
 export const MIGRATION_COMMAND = ["node", "dist/migrate-cli.js"];
@@ -77,11 +77,7 @@ function substitute(text: string, values: ExpressionValues): string {
   });
 }
 
-export interface StepRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type StepRun = Finished;
 
 /**
  * Runs a step's `run` script the way a GitHub-hosted runner does (bash -e, expressions substituted,
@@ -91,15 +87,7 @@ export function runStep(job: Job, step: Step, values: ExpressionValues, baseEnv:
   const evaluate = (env: Record<string, string> = {}) =>
     Object.fromEntries(Object.entries(env).map(([name, value]) => [name, substitute(String(value), values)]));
   const env = { ...baseEnv, ...evaluate(job.env), ...evaluate(step.env) };
-  return new Promise((resolve, reject) => {
-    const child = spawn("bash", ["--noprofile", "--norc", "-e", "-c", substitute(step.run!, values)], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCommand("bash", ["--noprofile", "--norc", "-e", "-c", substitute(step.run!, values)], env);
 }
 
 /** `name=value` lines of a $GITHUB_OUTPUT / $GITHUB_ENV file. */
