@@ -7,8 +7,10 @@ import type { Principal, PrincipalTenant } from "./principal.js";
 import { SCOPES } from "./scopes.js";
 import type { Tier } from "./tiers.js";
 
-export const API_KEY_PATTERN = /^pk_live_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}$/;
-const PREFIX_LENGTH = "pk_live_".length + 8;
+/** Every issued key starts with this; it tells a key from a JWT in an Authorization header. */
+export const API_KEY_PREFIX = "pk_live_";
+export const API_KEY_PATTERN = new RegExp(`^${API_KEY_PREFIX}[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}$`);
+const PREFIX_LENGTH = API_KEY_PREFIX.length + 8;
 const LAST_USED_RESOLUTION_SECONDS = 60;
 
 export interface ApiKeyRecord {
@@ -49,7 +51,7 @@ function hashKey(key: string): string {
 
 /** Creates a key and returns it in plaintext exactly once, with its stored record. */
 export async function createApiKey(db: Queryable, input: NewApiKey): Promise<{ key: string; record: ApiKeyRecord }> {
-  const prefix = `pk_live_${randomBytes(6).toString("base64url").replace(/[-_]/g, "0").slice(0, 8)}`;
+  const prefix = `${API_KEY_PREFIX}${randomBytes(6).toString("base64url").replace(/[-_]/g, "0").slice(0, 8)}`;
   const key = `${prefix}_${randomBytes(32).toString("base64url")}`;
   const { rows } = await db.query<ApiKeyRecord>(
     `INSERT INTO api_keys (tenant_id, user_id, name, prefix, key_hash, tier, burst_per_minute, monthly_quota, expires_at)

@@ -16,7 +16,7 @@
  *   with the trace and request id; exactly one access line per request (status >= 500 ERROR, >= 400 or
  *   client aborted WARNING, else INFO). It reads req.ip, so set the app's "trust proxy" first.
  * Every entry (message, metadata, child fields) passes through `redact` inside the logger: credential
- *   headers and fields in any casing, Bearer tokens, JWTs, API keys (API_KEY_PATTERN, shared with the
+ *   headers and fields in any casing, Bearer tokens, JWTs, API keys (API_KEY_PATTERN, broader than the issued format of the
  *   API-key module), URL passwords and credential query parameters are replaced; emails are masked.
  *   Log provider response bodies only as `describeBody(body)` ({ bytes }), never their content.
  * traceFromHeaders / parseTraceparent / parseCloudTraceContext read trace headers, strictly.

@@ -1,6 +1,7 @@
 // Log redaction. `redact()` returns a JSON-safe copy of any value with credentials removed and
 // emails masked; the logger runs it as a winston format on every entry, so no call site can skip it.
-// Pure module (no winston import) so the API-key module can share API_KEY_PATTERN cheaply.
+// Pure module (no winston import). API_KEY_PATTERN here finds keys inside free text and is deliberately
+// broader than the issued format (identity/api-keys.ts); tests/logging checks it covers issued keys.
 
 export const REDACTED = "[REDACTED]";
 

@@ -6,7 +6,7 @@
 // credential epoch (see credential-cache.ts for why that is safe against revocation).
 import type { Request } from "express";
 import type { Queryable } from "../db/pool.js";
-import { authenticateApiKey } from "../identity/api-keys.js";
+import { API_KEY_PREFIX, authenticateApiKey } from "../identity/api-keys.js";
 import type { Principal } from "../identity/principal.js";
 import { CredentialCache } from "./credential-cache.js";
 
@@ -37,7 +37,6 @@ export interface Authenticator {
   confirm(auth: Authentication, credentialEpoch: string | undefined): Promise<Authentication>;
 }
 
-const API_KEY_PREFIX = "pk_live_";
 const BEARER = /^Bearer +([^\s]+) *$/i;
 const CACHE_TTL_MS = 60_000;
 const CACHE_MAX_ENTRIES = 10_000;
