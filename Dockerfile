@@ -4,7 +4,7 @@
 #   docker buildx build -t pierre:local .
 #
 # Stages: deps (all dependencies, for the bundler) -> build (`npm run build`: esbuild bundles in dist/
-# with the SQL migrations beside them) -> prod-deps (runtime dependencies only) -> runtime (bundles,
+# with the SQL migrations beside them, and the service bundle's V8 code cache) -> prod-deps (runtime dependencies only) -> runtime (bundles,
 # migrations, runtime node_modules; no sources, no dev tools).
 # Base tag pinned to a Node minor on Debian 12 slim; bump it deliberately (Dependabot or by hand).
 ARG NODE_IMAGE=node:20.20-bookworm-slim
@@ -31,12 +31,13 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 # Files stay owned by root: the service user can read its code but not change it.
-# package.json's "type": "module" makes Node load the dist/*.js bundles as ES modules straight away
-# (without it Node 20.19+ first tries CommonJS, then parses the 3 MB bundle again).
+# package.json's "type": "module" makes Node load the dist/*.js entry points as ES modules straight away.
 COPY package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
-# dist/main.js, dist/migrate-cli.js (the deploy's migration job), dist/admin.js, and dist/migrations/*.sql,
-# which the migrator reads from beside its bundle.
+# dist/main.js (entry point) with dist/service.cjs and its code cache service.cjs.v8cache,
+# dist/migrate-cli.js (the deploy's migration job), dist/admin.js, and dist/migrations/*.sql, which the
+# migrator reads from beside its bundle. The code cache is only valid for the Node binary that wrote it:
+# the build stage and this one come from the same NODE_IMAGE, so they run the same one.
 COPY --from=build /app/dist ./dist
 USER node
 # Cloud Run sets PORT to the service's containerPort (8081); the service defaults to 8081 without it.

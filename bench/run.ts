@@ -11,6 +11,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { migrate } from "../service/db/migrate.js";
 import { startEmbeddedPostgres } from "../service/db/embedded.js";
+import { loadOrCreateLocalMasterKey } from "../service/crypto/local-master-key.js";
 import { freePort } from "../service/free-port.js";
 import { createApiKey } from "../service/identity/api-keys.js";
 import { createTenant } from "../service/identity/tenants.js";
@@ -19,7 +20,7 @@ import { addMembership, createUser } from "../service/identity/users.js";
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const TOOL = process.env.BENCH_TOOL ?? "whoami";
 const CONNECTIONS = [16, 64];
-const COLD_START_RUNS = 5;
+const COLD_START_RUNS = 9;
 
 interface LoadResult {
   scenario: string;
@@ -84,13 +85,21 @@ async function waitUntilServing(url: string, path: string, status: number | "any
   throw new Error(`${url} did not become healthy`);
 }
 
-async function startProcess(args: string[], env: Record<string, string>, ready: { path: string; status: number | "any" } = { path: "/health", status: 200 }): Promise<{ child: ChildProcess; url: string; coldStartMs: number }> {
+/** Starts a server process; `captureOutput` keeps its stdout (cold starts only: a load run would fill it). */
+async function startProcess(args: string[], env: Record<string, string>, ready: { path: string; status: number | "any" } = { path: "/health", status: 200 }, captureOutput = false): Promise<{ child: ChildProcess; url: string; coldStartMs: number; output: () => string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", captureOutput ? "pipe" : "ignore", "inherit"] });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk));
   const coldStartMs = await waitUntilServing(url, ready.path, ready.status, started);
-  return { child, url, coldStartMs };
+  return { child, url, coldStartMs, output: () => output };
+}
+
+/** What the service's "listening" line says about the V8 code cache (service/boot/code-cache.ts). */
+function codeCacheState(output: string): string {
+  return /"message":"listening".*"codeCache":"(\w+)"/.exec(output)?.[1] ?? "not reported";
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -124,15 +133,25 @@ async function main(): Promise<void> {
   const embedded = process.env.BENCH_DATABASE_URL ? undefined : await startEmbeddedPostgres(".data/bench");
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
   const apiKey = await prepareDatabase(databaseUrl);
-  const serviceEnv = { DATABASE_URL: databaseUrl, LOG_LEVEL: "info", DATA_DIR: ".data/bench", NODE_ENV: "development" };
+  // As in the container (NODE_ENV=production), on loopback.
+  const serviceEnv = {
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PUBLIC_BASE_URL: "https://pierre.bench.invalid",
+    TOKEN_ENCRYPTION_KEY: (await loadOrCreateLocalMasterKey(".data/bench")).toString("base64"),
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: "info",
+  };
   const results: LoadResult[] = [];
 
   try {
     const coldStarts: number[] = [];
+    const codeCacheStates = new Set<string>();
     for (let run = 0; run < COLD_START_RUNS; run++) {
-      const { child, coldStartMs } = await startProcess(["dist/main.js"], serviceEnv);
+      const { child, coldStartMs, output } = await startProcess(["dist/main.js"], serviceEnv, undefined, true);
       coldStarts.push(round(coldStartMs));
       await stop(child);
+      codeCacheStates.add(codeCacheState(output()));
     }
     coldStarts.sort((a, b) => a - b);
 
@@ -163,7 +182,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: `${cpus().length} x ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
       durationSecondsPerRun: DURATION,
-      coldStartMs: { median: coldStarts[Math.floor(coldStarts.length / 2)], runs: coldStarts },
+      coldStartMs: { median: coldStarts[Math.floor(coldStarts.length / 2)], runs: coldStarts, codeCache: [...codeCacheStates].join(", ") },
       load: results,
       ourOverBaseline: ratios,
     };

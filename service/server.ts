@@ -4,6 +4,7 @@ import type { Server } from "node:http";
 import type pg from "pg";
 import type { Logger } from "winston";
 import { createApp } from "./app.js";
+import type { CodeCacheState } from "./boot/code-cache.js";
 import type { Config } from "./config.js";
 import { createServicePools } from "./db/pool.js";
 import { migrate } from "./db/migrate.js";
@@ -17,7 +18,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+/** How the production bundle was loaded (boot/code-cache.ts); reported in the "listening" log line. */
+export interface BootInfo {
+  codeCache: CodeCacheState;
+}
+
+export async function startServer(config: Config, logger: Logger, boot?: BootInfo): Promise<RunningServer> {
   const { pool, counterPool } = createServicePools(config.database);
   const onIdleConnectionError = (error: Error) => logger.error("idle database connection failed", { error });
   pool.on("error", onIdleConnectionError);
@@ -28,7 +34,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const app = createApp({ config, pool, counterPool, logger });
   const server = await listen(app, config);
   const { port } = server.address() as AddressInfo;
-  logger.info("listening", { host: config.host, port, publicBaseUrl: config.publicBaseUrl });
+  logger.info("listening", { host: config.host, port, publicBaseUrl: config.publicBaseUrl, ...boot });
 
   let closing: Promise<void> | undefined;
   return {

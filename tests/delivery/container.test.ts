@@ -70,7 +70,7 @@ describe("the image", () => {
   it("holds only the runtime: package.json, production node_modules and the built dist/", () => {
     expect(readdirSync(image.workdir).sort()).toEqual(["dist", "node_modules", "package.json"]);
     const dist = readdirSync(join(image.workdir, "dist"));
-    expect(dist).toEqual(expect.arrayContaining(["main.js", "migrate-cli.js", "migrations"]));
+    expect(dist).toEqual(expect.arrayContaining(["main.js", "service.cjs", "service.cjs.v8cache", "migrate-cli.js", "migrations"]));
     expect(dist.filter((file) => file.endsWith(".ts"))).toEqual([]);
     expect(image.user).toBe("node");
   });
@@ -87,13 +87,14 @@ describe("the image", () => {
     expect(JSON.parse(again.output().trim().split("\n").at(-1)!)).toMatchObject({ applied: [], alreadyApplied: expected });
   });
 
-  it("serves /health and /ready from its CMD in production mode, then drains and exits 0 on SIGTERM", async () => {
+  it("serves /health and /ready from its CMD in production mode, started from the build's code cache, then drains and exits 0 on SIGTERM", async () => {
     expect(image.env.NODE_ENV).toBe("production");
     const port = await freePort();
     const container = start(image.cmd, port);
     const health = await waitForHealth(`http://127.0.0.1:${port}`, container.exited, container.output);
     expect(health.status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
+    expect(container.output()).toMatch(/"message":"listening".*"codeCache":"used"/);
 
     container.child.kill("SIGTERM");
     expect(await container.exited, container.output()).toBe(0);

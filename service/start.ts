@@ -1,0 +1,43 @@
+// Starts the service as a process: configuration, logger, database (embedded when none is configured),
+// HTTP server, and the signal handlers that drain it. Entry points: main.ts (`npm start`) and the
+// production bundle's boot/bundle-main.ts (`node dist/main.js`).
+import { ConfigError, loadConfig } from "./config.js";
+import { createLogger } from "./logging/index.js";
+import { resolveRuntime } from "./runtime.js";
+import { startServer, type BootInfo } from "./server.js";
+
+export async function startService(boot?: BootInfo): Promise<void> {
+  try {
+    await run(boot);
+  } catch (error) {
+    console.error("failed to start:", error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
+
+async function run(boot: BootInfo | undefined): Promise<void> {
+  let parsed;
+  try {
+    parsed = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+  const logger = createLogger({ level: parsed.logLevel, projectId: parsed.googleCloudProject });
+  const runtime = await resolveRuntime(parsed, (message) => logger.info(message));
+  const server = await startServer(runtime.config, logger, boot);
+  if (runtime.config.database.source === "embedded") {
+    logger.info(`MCP endpoint ready at ${runtime.config.mcpResourceUrl}`);
+  }
+
+  const shutdown = async (signal: string) => {
+    logger.info("shutting down", { signal });
+    await server.close();
+    await runtime.release();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}
