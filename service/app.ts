@@ -1,12 +1,12 @@
 // HTTP wiring only: middleware order, routers, errors. Each router owns its own parsing and auth.
 import cors from "cors";
 import express from "express";
-import helmet from "helmet";
 import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "./config.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import { healthRouter } from "./http/health.js";
+import { securityHeaders } from "./http/security-headers.js";
 import { accessLog } from "./logging/index.js";
 import { mcpRouter } from "./mcp/index.js";
 import { createOAuth } from "./oauth/index.js";
@@ -31,7 +31,7 @@ export function createApp({ config, pool, counterPool, logger }: AppDeps): expre
   app.set("trust proxy", config.trustProxyHops);
 
   app.use(accessLog(logger));
-  app.use(helmet());
+  app.use(securityHeaders());
   // Bearer-token API without cookies: any origin may call it from a browser; /mcp checks Origin itself.
   app.use(cors({ origin: true, exposedHeaders: EXPOSED_HEADERS, allowedHeaders: ALLOWED_HEADERS, maxAge: 600 }));
 

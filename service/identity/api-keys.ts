@@ -3,7 +3,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Queryable } from "../db/pool.js";
 import { CREDENTIAL_EPOCH_SQL } from "./credential-epoch.js";
-import type { Principal, PrincipalTenant } from "./principal.js";
+import { PRINCIPAL_ACCOUNT_SQL, type Principal, type PrincipalAccount, type PrincipalTenant } from "./principal.js";
 import { SCOPES } from "./scopes.js";
 import type { Tier } from "./tiers.js";
 
@@ -63,22 +63,24 @@ export async function createApiKey(db: Queryable, input: NewApiKey): Promise<{ k
 }
 
 /**
- * The principal for a valid, unrevoked, unexpired key of an enabled user, with its tenant, in one query.
- * The user still belongs to the tenant: a key is deleted with its membership (foreign key cascade).
+ * The principal for a valid, unrevoked, unexpired key of an enabled user, with its account and tenant, in
+ * one query. The user still belongs to the tenant: a key is deleted with its membership (foreign key cascade).
  */
 export async function authenticateApiKey(db: Queryable, key: string): Promise<Principal | undefined> {
   if (!API_KEY_PATTERN.test(key)) return undefined;
   const prefix = key.slice(0, PREFIX_LENGTH);
   const { rows } = await db.query<
-    ApiKeyRecord & { keyHash: string; userTier: Tier; lastUsedStale: boolean; tenant: PrincipalTenant; credentialEpoch: string }
+    ApiKeyRecord & { keyHash: string; userTier: Tier; lastUsedStale: boolean; account: PrincipalAccount; tenant: PrincipalTenant; credentialEpoch: string }
   >({
     // Named: on every request, so each connection parses and plans it once.
     name: "authenticate-api-key",
     text: `SELECT ${columns("k")}, k.key_hash AS "keyHash", u.tier AS "userTier",
        (k.last_used_at IS NULL OR k.last_used_at < now() - make_interval(secs => $2)) AS "lastUsedStale",
+       ${PRINCIPAL_ACCOUNT_SQL} AS account,
        json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant,
        ${CREDENTIAL_EPOCH_SQL} AS "credentialEpoch"
      FROM api_keys k JOIN users u ON u.id = k.user_id JOIN tenants t ON t.id = k.tenant_id
+       JOIN tenant_memberships m ON m.tenant_id = k.tenant_id AND m.user_id = k.user_id
      WHERE k.prefix = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
        AND u.disabled_at IS NULL`,
     values: [prefix, LAST_USED_RESOLUTION_SECONDS],
@@ -90,6 +92,7 @@ export async function authenticateApiKey(db: Queryable, key: string): Promise<Pr
   if (row.lastUsedStale) await db.query("UPDATE api_keys SET last_used_at = now() WHERE id = $1", [row.id]);
   return {
     userId: row.userId,
+    account: row.account,
     tenant: row.tenant,
     tier: row.tier ?? row.userTier,
     scopes: [...SCOPES],

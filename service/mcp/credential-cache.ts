@@ -33,7 +33,7 @@ export class CredentialCache {
 
   /** Keeps `principal` (frozen: from now on concurrent requests share it). */
   set(credential: string, principal: Principal): void {
-    for (const part of [principal.tenant, principal.scopes, principal.apiKey, principal]) if (part) Object.freeze(part);
+    for (const part of [principal.account, principal.tenant, principal.scopes, principal.apiKey, principal]) if (part) Object.freeze(part);
     const until = Math.min(Date.now() + this.options.ttlMs, principal.expiresAt?.getTime() ?? Infinity);
     const key = cacheKey(credential);
     this.entries.delete(key);

@@ -5,24 +5,6 @@ import type { Queryable } from "../db/pool.js";
 export const PROVIDERS = ["strava", "garmin", "fitbit"] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-export interface Account {
-  email: string;
-  displayName: string | null;
-  role: "owner" | "admin" | "member";
-}
-
-/** The caller's user record as a member of the tenant; undefined once the membership is gone. */
-export async function findAccount(db: Queryable, tenantId: string, userId: string): Promise<Account | undefined> {
-  const { rows } = await db.query<Account>({
-    name: "mcp-find-account",
-    text: `SELECT u.email, u.display_name AS "displayName", m.role
-     FROM tenant_memberships m JOIN users u ON u.id = m.user_id
-     WHERE m.tenant_id = $1 AND m.user_id = $2`,
-    values: [tenantId, userId],
-  });
-  return rows[0];
-}
-
 export interface ProviderConnection {
   provider: Provider;
   status: "pending" | "connected" | "disconnected" | "error";

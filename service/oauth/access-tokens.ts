@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Config } from "../config.js";
 import type { Queryable } from "../db/pool.js";
 import { CREDENTIAL_EPOCH_SQL } from "../identity/credential-epoch.js";
-import type { Principal, PrincipalTenant } from "../identity/principal.js";
+import { PRINCIPAL_ACCOUNT_SQL, type Principal, type PrincipalAccount, type PrincipalTenant } from "../identity/principal.js";
 import type { Tier } from "../identity/tiers.js";
 import { ACCESS_TOKEN_TTL_SECONDS } from "./lifetimes.js";
 import { issuer } from "./metadata.js";
@@ -103,6 +103,7 @@ export class AccessTokens {
     if (!grant) return undefined;
     return {
       userId: claims.sub,
+      account: grant.account,
       tenant: grant.tenant,
       tier: grant.tier,
       scopes: parseScope(claims.scope),
@@ -114,21 +115,27 @@ export class AccessTokens {
   }
 }
 
+interface LiveGrant {
+  tier: Tier;
+  account: PrincipalAccount;
+  tenant: PrincipalTenant;
+  credentialEpoch: string;
+}
+
 /**
- * The user's tier, the tenant and the credential epoch when the token's grant is unrevoked, the user
- * enabled and the token itself not revoked. Membership needs no join: a family row is deleted with its
- * membership (foreign key cascade).
+ * The user's tier and account, the tenant and the credential epoch when the token's grant is unrevoked,
+ * the user enabled and the token itself not revoked. The membership always exists: a family row is
+ * deleted with it (foreign key cascade).
  */
-async function liveGrant(
-  db: Queryable,
-  claims: AccessTokenClaims,
-): Promise<{ tier: Tier; tenant: PrincipalTenant; credentialEpoch: string } | undefined> {
-  const { rows } = await db.query<{ tier: Tier; tenant: PrincipalTenant; credentialEpoch: string }>({
+async function liveGrant(db: Queryable, claims: AccessTokenClaims): Promise<LiveGrant | undefined> {
+  const { rows } = await db.query<LiveGrant>({
     // Named: on every request, so each connection parses and plans it once.
     name: "live-access-token-grant",
-    text: `SELECT u.tier, json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant,
+    text: `SELECT u.tier, ${PRINCIPAL_ACCOUNT_SQL} AS account,
+       json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant,
        ${CREDENTIAL_EPOCH_SQL} AS "credentialEpoch"
      FROM oauth2_token_families f JOIN users u ON u.id = f.user_id JOIN tenants t ON t.id = f.tenant_id
+       JOIN tenant_memberships m ON m.tenant_id = f.tenant_id AND m.user_id = f.user_id
      WHERE f.id = $1 AND f.user_id = $2 AND f.tenant_id = $3 AND f.client_id = $4
        AND f.revoked_at IS NULL AND u.disabled_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM oauth2_revoked_access_tokens r WHERE r.jti = $5)`,

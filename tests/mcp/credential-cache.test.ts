@@ -84,6 +84,19 @@ describe("credentials cached by two instances", () => {
     }
   });
 
+  it("show the account's new email, display name and role on the next call", async () => {
+    const account = await createAccount(first.pool, "cached-renamed");
+    const headers = { "x-api-key": account.apiKey };
+    expect(await whoamiEverywhere(headers)).toEqual([200, 200]);
+
+    await first.pool.query("UPDATE users SET email = 'renamed@example.com', display_name = 'Renamed' WHERE id = $1", [account.user.id]);
+    await first.pool.query("UPDATE tenant_memberships SET role = 'admin' WHERE user_id = $1", [account.user.id]);
+    for (const server of instances()) {
+      const body = (await (await postMcp(server.url, toolCall("whoami"), headers)).json()) as { result: { structuredContent: Record<string, unknown> } };
+      expect(body.result.structuredContent).toMatchObject({ email: "renamed@example.com", displayName: "Renamed", role: "admin" });
+    }
+  });
+
   it("do not outlive the API key's expiry", async () => {
     const account = await createAccount(first.pool, "cached-expiring");
     const expiresAt = new Date(Date.now() + 1_500);

@@ -57,7 +57,7 @@ describe("a public client using the MCP SDK", () => {
     expect(jwks.keys.map((key: { kid: string }) => key.kid)).toContain(header.kid);
 
     expect(await verifier.verifyAccessToken(tokens.access_token)).toEqual({
-      userId, tenant: { id: tenantIds[0], slug: expect.stringMatching(/^t-/), name: expect.stringMatching(/^Team t-/), tier: "free" }, tier: "free", scopes: ["fitness:read", "fitness:write"], via: "oauth",
+      userId, account: { email: "runner@example.com", displayName: null, role: "member" }, tenant: { id: tenantIds[0], slug: expect.stringMatching(/^t-/), name: expect.stringMatching(/^Team t-/), tier: "free" }, tier: "free", scopes: ["fitness:read", "fitness:write"], via: "oauth",
       clientId: provider.client!.client_id, expiresAt: new Date(payload.exp! * 1000), credentialEpoch: expect.stringMatching(/^\d+$/),
     });
     const audit = await server.pool.query("SELECT event_type, tenant_id FROM audit_events WHERE actor_user_id = $1", [userId]);

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { TIERS } from "../../identity/tiers.js";
 import { principalLimits } from "../../ratelimit/index.js";
-import { findAccount } from "../repository.js";
-import { defineTool, ToolError } from "./tool.js";
+import { defineTool } from "./tool.js";
 
 const output = z.object({
   userId: z.string(),
@@ -36,13 +35,13 @@ export const whoami = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   input: z.strictObject({}),
   output,
-  async run(_input, { principal, db, rateLimit }) {
-    const account = await findAccount(db, principal.tenant.id, principal.userId);
-    if (!account) throw new ToolError("This account is no longer a member of its tenant.");
+  // The account and tenant come with the verified credential (kept current by the credential epoch), the
+  // usage with this request's rate-limit charge: the tool needs no query of its own.
+  async run(_input, { principal, rateLimit }) {
     const usage = new Map(rateLimit.usage.map((bucket) => [bucket.bucket, bucket]));
     return {
       userId: principal.userId,
-      ...account,
+      ...principal.account,
       tenant: principal.tenant,
       tier: principal.tier,
       authMethod: principal.via,
