@@ -3,7 +3,11 @@
 //   /health and authenticated tools/call at 16 and 64 connections (req/s, p50/p95/p99, RSS),
 //   cold start (spawn -> first 200 from /health, migrations already applied),
 //   our/baseline throughput ratio. Results go to stdout and bench/results/latest.json.
-// Knobs: BENCH_DURATION (seconds per run, default 10), BENCH_TOOL (default whoami).
+// Tools measured (API key, enterprise tier, rate limiter charged on every call):
+//   whoami                 reads nothing itself: the account comes with the credential's verification and
+//                          the usage with the request's rate-limit charge (one batched statement);
+//   get_connection_status  also runs its own query (provider_connections) on every call.
+// Knobs: BENCH_DURATION (seconds per run, default 10).
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -18,7 +22,10 @@ import { createTenant } from "../service/identity/tenants.js";
 import { addMembership, createUser } from "../service/identity/users.js";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-const TOOL = process.env.BENCH_TOOL ?? "whoami";
+const TOOLS = [
+  { name: "whoami", label: "pierre tools/call whoami (API key, rate-limit charge)" },
+  { name: "get_connection_status", label: "pierre tools/call get_connection_status (API key, charge + query)" },
+];
 const CONNECTIONS = [16, 64];
 const COLD_START_RUNS = 9;
 
@@ -158,14 +165,14 @@ async function main(): Promise<void> {
     const service = await startProcess(["dist/main.js"], serviceEnv);
     const baseline = await startProcess(["--import", "tsx", "bench/baseline-server.ts"], {}, { path: "/mcp", status: "any" });
     try {
-      const ourCall = { method: "POST" as const, headers: { ...MCP_HEADERS, "x-api-key": apiKey }, body: toolCallBody(TOOL, {}) };
+      const ourCall = (tool: string) => ({ method: "POST" as const, headers: { ...MCP_HEADERS, "x-api-key": apiKey }, body: toolCallBody(tool, {}) });
       const baselineCall = { method: "POST" as const, headers: MCP_HEADERS, body: toolCallBody("echo", { message: "hello" }) };
       // Warm up JIT and the connection pools before measuring.
-      await load("warmup", `${service.url}/mcp`, 16, { ...ourCall, duration: 2 });
+      for (const tool of TOOLS) await load("warmup", `${service.url}/mcp`, 16, { ...ourCall(tool.name), duration: 2 });
       await load("warmup", `${baseline.url}/mcp`, 16, { ...baselineCall, duration: 2 });
       for (const connections of CONNECTIONS) {
         results.push(await load("pierre GET /health", `${service.url}/health`, connections, {}, service.child.pid));
-        results.push(await load(`pierre tools/call ${TOOL} (API key, DB)`, `${service.url}/mcp`, connections, ourCall, service.child.pid));
+        for (const tool of TOOLS) results.push(await load(tool.label, `${service.url}/mcp`, connections, ourCall(tool.name), service.child.pid));
         results.push(await load("baseline SDK tools/call echo", `${baseline.url}/mcp`, connections, baselineCall, baseline.child.pid));
       }
     } finally {
@@ -173,10 +180,12 @@ async function main(): Promise<void> {
       await stop(baseline.child);
     }
 
-    const ratios = CONNECTIONS.map((connections) => {
-      const ours = results.find((r) => r.connections === connections && r.scenario.startsWith("pierre tools/call"))!;
+    const ratios = CONNECTIONS.flatMap((connections) => {
       const base = results.find((r) => r.connections === connections && r.scenario.startsWith("baseline"))!;
-      return { connections, throughputRatio: round(ours.requestsPerSecond / base.requestsPerSecond) };
+      return TOOLS.map((tool) => {
+        const ours = results.find((r) => r.connections === connections && r.scenario === tool.label)!;
+        return { tool: tool.name, connections, throughputRatio: round(ours.requestsPerSecond / base.requestsPerSecond) };
+      });
     });
     const report = {
       date: new Date().toISOString(),

@@ -7,8 +7,10 @@ import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "../config.js";
 import { Keyring } from "../crypto/envelope.js";
+import { sweeper } from "../db/sweeper.js";
 import { AccessTokens, type OAuthPrincipal } from "./access-tokens.js";
 import { authorizeRoutes } from "./authorize-routes.js";
+import { deleteExpiredOAuthState } from "./cleanup.js";
 import { discoveryRoutes } from "./discovery-routes.js";
 import { Grants } from "./grants.js";
 import { SigningKeys } from "./signing-keys.js";
@@ -21,7 +23,13 @@ export interface OAuthDeps {
   config: Config;
   pool: pg.Pool;
   logger: Logger;
+  /** Minimum time between two clean-ups of expired OAuth state by this instance (cleanup.ts). */
+  cleanupIntervalMs?: number;
 }
+
+const DEFAULT_CLEANUP_INTERVAL_MS = 60_000;
+/** Rows per table and clean-up at most, so that each statement stays short. */
+const CLEANUP_BATCH = 1_000;
 
 export interface OAuth {
   /** Mount with `app.use(oauth.router)`: well-known documents and /oauth2/*. */
@@ -32,13 +40,24 @@ export interface OAuth {
   rotateSigningKey(): Promise<{ kid: string }>;
 }
 
-export function createOAuth({ config, pool, logger }: OAuthDeps): OAuth {
+export function createOAuth({ config, pool, logger, cleanupIntervalMs = DEFAULT_CLEANUP_INTERVAL_MS }: OAuthDeps): OAuth {
   const keyring = config.encryptionMasterKey ? new Keyring(pool, config.encryptionMasterKey) : undefined;
   const keys = new SigningKeys(pool, keyring);
   const accessTokens = new AccessTokens(config, pool, keys);
   const grants = new Grants(pool, accessTokens);
 
+  const cleanUpIfDue = sweeper(
+    cleanupIntervalMs,
+    () => deleteExpiredOAuthState(pool, CLEANUP_BATCH),
+    (error) => logger.warn("OAuth clean-up failed", { error }),
+  );
+
   const router = Router();
+  // Where OAuth state is created: an instance that serves no OAuth traffic has none to clean up.
+  router.use(["/oauth2/authorize", "/oauth2/token"], (_req, _res, next) => {
+    cleanUpIfDue();
+    next();
+  });
   router.use(discoveryRoutes(config, keys));
   router.use(authorizeRoutes({ config, pool, grants, logger }));
   router.use(tokenRoutes({ config, pool, grants, logger }));

@@ -14,6 +14,7 @@
 // pool is busy with a batch, the next batch grows instead of queueing for a connection. Under load
 // that makes the charge a fraction of a round trip per request; alone, a request waits for nothing.
 import type pg from "pg";
+import { sweeper } from "../db/sweeper.js";
 import { chargeCounters, deleteExpiredCounters, type Charge, type CounterHit, type CounterState, type RateWindow } from "./counters.js";
 
 /** Who a bucket belongs to; shown to users (whoami) and used to pick header values. */
@@ -62,18 +63,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { pool, logger } = options;
   const cleanupIntervalMs = options.cleanupIntervalMs ?? DEFAULT_CLEANUP_INTERVAL_MS;
   const cleanupBatch = options.cleanupBatch ?? DEFAULT_CLEANUP_BATCH;
-  let lastCleanupAt = Date.now();
   const charge = batchedCharges(pool);
-
-  // Expired windows are swept lazily from the request path instead of on a timer: no timer to stop
-  // when the server closes, and an idle instance does no work. The sweep is not awaited.
-  function sweepExpiredIfDue(): void {
-    if (Date.now() - lastCleanupAt < cleanupIntervalMs) return;
-    lastCleanupAt = Date.now();
-    deleteExpiredCounters(pool, cleanupBatch).catch((error: unknown) => {
-      logger.warn("rate limit counter cleanup failed", { error });
-    });
-  }
+  const sweepExpiredIfDue = sweeper(
+    cleanupIntervalMs,
+    () => deleteExpiredCounters(pool, cleanupBatch),
+    (error) => logger.warn("rate limit counter cleanup failed", { error }),
+  );
 
   return {
     async consume(limits, log = logger) {
