@@ -34,6 +34,8 @@ export interface Config {
   bcryptCost: number;
   /** 32-byte master key wrapping the data keys; generated into dataDir locally, required in production. */
   encryptionMasterKey?: Buffer;
+  /** Fetching OAuth Client ID Metadata Documents (oauth/client-metadata-documents.ts). */
+  clientMetadataDocuments: { allowPrivateAddresses: boolean; extraCa?: string };
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +64,8 @@ const envSchema = z.object({
   GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(8_000),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  CLIENT_METADATA_ALLOW_PRIVATE_ADDRESSES: z.enum(["true", "false"]).default("false"),
+  CLIENT_METADATA_CA: z.string().includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" }).optional(),
   TOKEN_ENCRYPTION_KEY: z
     .string()
     .transform((value) => Buffer.from(value, "base64"))
@@ -109,5 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     bcryptCost: e.BCRYPT_COST,
     encryptionMasterKey: e.TOKEN_ENCRYPTION_KEY,
+    clientMetadataDocuments: {
+      allowPrivateAddresses: e.CLIENT_METADATA_ALLOW_PRIVATE_ADDRESSES === "true",
+      extraCa: e.CLIENT_METADATA_CA,
+    },
   };
 }

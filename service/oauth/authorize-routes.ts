@@ -11,6 +11,7 @@ import {
   createAuthorizationRequest, findPendingAuthorization, recordFailedSignIn, rememberSignedInUser,
   completeAuthorizationRequest, type AuthorizationRequest, type PendingAuthorization,
 } from "./authorization-requests.js";
+import { DEFAULT_METADATA_DOCUMENT_OPTIONS, isMetadataDocumentUrl, resolveMetadataDocumentClient } from "./client-metadata-documents.js";
 import { findClient, type Client } from "./clients.js";
 import type { Grants } from "./grants.js";
 import { MAX_SIGN_IN_ATTEMPTS } from "./lifetimes.js";
@@ -34,14 +35,24 @@ type Problem = { error: string; description: string };
 
 export function authorizeRoutes({ config, pool, grants, logger }: Deps): Router {
   const router = Router();
+  const documentOptions = { ...DEFAULT_METADATA_DOCUMENT_OPTIONS, ...config.clientMetadataDocuments };
+
+  /** A registered client, or one named by its metadata document's URL (fetched when not fresh). */
+  async function lookUpClient(clientId: string): Promise<Client | { problem: string } | undefined> {
+    if (!isMetadataDocumentUrl(clientId)) return findClient(pool, clientId);
+    const resolved = await resolveMetadataDocumentClient(pool, clientId, documentOptions);
+    if ("problem" in resolved) logger.warn("client metadata document refused", { clientId, problem: resolved.problem });
+    return "client" in resolved ? resolved.client : resolved;
+  }
 
   router.get(PATHS.authorize, async (req, res) => {
     const { params, repeated } = queryParams(req.query);
     if (!params.client_id || repeated.includes("client_id")) {
       return sendErrorPage(res, 400, "Invalid request", "The application did not identify itself (client_id).");
     }
-    const client = await findClient(pool, params.client_id);
+    const client = await lookUpClient(params.client_id);
     if (!client) return sendErrorPage(res, 400, "Unknown application", "This application is not registered with Pierre.");
+    if ("problem" in client) return sendErrorPage(res, 400, "Unusable application", `This application cannot sign in: ${client.problem}.`);
     const redirectUri = params.redirect_uri;
     if (!redirectUri || repeated.includes("redirect_uri") || !redirectUriMatches(client.redirectUris, redirectUri)) {
       return sendErrorPage(res, 400, "Invalid redirect", "The application asked to return to an address it did not register.");

@@ -85,17 +85,17 @@ export async function registerClient(db: Queryable, registration: Registration) 
   };
 }
 
-const COLUMNS = `client_id AS "clientId", client_name AS "clientName", redirect_uris AS "redirectUris",
+export const CLIENT_COLUMNS = `client_id AS "clientId", client_name AS "clientName", redirect_uris AS "redirectUris",
   grant_types AS "grantTypes", token_endpoint_auth_method AS "tokenEndpointAuthMethod", scope`;
 
-type ClientRow = Omit<Client, "scopes"> & { scope: string | null };
+export type ClientRow = Omit<Client, "scopes"> & { scope: string | null };
 
-function toClient({ scope, ...row }: ClientRow): Client {
+export function toClient({ scope, ...row }: ClientRow): Client {
   return { ...row, scopes: scope === null ? [...SCOPES] : parseScope(scope) };
 }
 
 export async function findClient(db: Queryable, clientId: string): Promise<Client | undefined> {
-  const { rows } = await db.query<ClientRow>(`SELECT ${COLUMNS} FROM oauth2_clients WHERE client_id = $1`, [clientId]);
+  const { rows } = await db.query<ClientRow>(`SELECT ${CLIENT_COLUMNS} FROM oauth2_clients WHERE client_id = $1`, [clientId]);
   return rows[0] && toClient(rows[0]);
 }
 
@@ -111,7 +111,7 @@ export interface ClientCredentials {
  */
 export async function authenticateClient(db: Queryable, credentials: ClientCredentials): Promise<Client | undefined> {
   const { rows } = await db.query<ClientRow & { secretHash: string | null; secretExpired: boolean }>(
-    `SELECT ${COLUMNS}, client_secret_hash AS "secretHash",
+    `SELECT ${CLIENT_COLUMNS}, client_secret_hash AS "secretHash",
        coalesce(client_secret_expires_at <= now(), false) AS "secretExpired"
      FROM oauth2_clients WHERE client_id = $1`,
     [credentials.clientId],
