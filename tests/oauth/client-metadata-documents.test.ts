@@ -1,13 +1,10 @@
 // Client ID Metadata Documents: the client's id is the https URL of its metadata, served here by a real
-// HTTPS server on 127.0.0.1 (certificate made with openssl, trusted through CLIENT_METADATA_CA). The
+// HTTPS server on 127.0.0.1 (self-signed certificate, trusted through CLIENT_METADATA_CA). The
 // flow is driven by the MCP SDK's own client, which uses such a client_id when the server advertises it.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
+import { generate } from "selfsigned";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isMetadataDocumentUrl } from "../../service/oauth/client-metadata-documents.js";
 import { postMcp, toolCall } from "../mcp/support.js";
@@ -29,11 +26,12 @@ const fetches = new Map<string, number>();
 let server: TestServer;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "pierre-cimd-"));
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
-  certificate = readFileSync(join(dir, "cert.pem"), "utf8");
-  documents = createServer({ key: readFileSync(join(dir, "key.pem")), cert: certificate }, (req, res) => {
+  const pems = await generate([{ name: "commonName", value: "localhost" }], {
+    algorithm: "sha256",
+    extensions: [{ name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }] }],
+  });
+  certificate = pems.cert;
+  documents = createServer({ key: pems.private, cert: certificate }, (req, res) => {
     fetches.set(req.url!, (fetches.get(req.url!) ?? 0) + 1);
     const document = served.get(req.url!);
     if (!document) return void res.writeHead(404).end();
