@@ -119,13 +119,14 @@ describe("CI", () => {
     expect(findUses(synth, "actions/upload-artifact").step.with).toMatchObject({ path: "cdktf.out/", "if-no-files-found": "error" });
   });
 
-  it("builds the image and runs it: migration command, health, and a clean exit on SIGTERM", () => {
+  it("builds the image and runs it: migration command, health, start from the code cache, and a clean exit on SIGTERM", () => {
     const image = ci.jobs.image;
     expect(findUses(image, "docker/build-push-action").step.with).toMatchObject({ load: true, push: false });
     const script = findRun(image, /docker stop/).step.run!;
     expect(script).toContain(`"$IMAGE" ${MIGRATION_COMMAND.join(" ")}`);
     expect(script).toMatch(/curl .*--fail .*\/health/);
     expect(script).toMatch(/\{\{\.Config\.User\}\}.*= node/);
+    expect(script).toMatch(/docker logs pierre \| grep .*"codeCache":"used"/);
     expect(script).toMatch(/\{\{\.State\.ExitCode\}\}.*= 0/);
   });
 
