@@ -31,10 +31,11 @@ export function loadBundle<Exports>(bundlePath: string): LoadedBundle<Exports> {
   const bytes = readFileSync(bundlePath);
   const sourceHash = createHash("sha256").update(bytes).digest();
   const cache = readCache(codeCachePath(bundlePath), sourceHash);
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${bytes.toString("latin1")}\n})`;
+  // The wrapper's own line is numbered -1, so that stack traces and source maps see the file's positions.
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {\n${bytes.toString("latin1")}\n})`;
   // No importModuleDynamically: on Node 20 it needs --experimental-vm-modules, so the bundle must not
   // contain import() (the build checks).
-  const script = new Script(wrapped, { filename: bundlePath, cachedData: cache.data });
+  const script = new Script(wrapped, { filename: bundlePath, lineOffset: -1, cachedData: cache.data });
   const module = { exports: {} as Exports };
   script.runInThisContext()(module.exports, createRequire(bundlePath), module, bundlePath, dirname(bundlePath));
   return {

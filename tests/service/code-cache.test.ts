@@ -33,6 +33,12 @@ describe("loadBundle", () => {
     expect(await load()).toEqual({ codeCache: "absent", description: `hello from ${dir}` });
   });
 
+  it("reports errors at the bundle file's own lines and columns", async () => {
+    const line = `module.exports = { describe: () => new Error("where").stack.split("\\n")[1] };`;
+    writeFileSync(bundlePath, `${line}\n// a second line\n`);
+    expect((await load()).description).toContain(`${bundlePath}:1:${line.indexOf("new Error") + 1}`);
+  });
+
   it("uses the cache written for the bundle on the next start", async () => {
     await load({ write: true });
     expect(readFileSync(codeCachePath(bundlePath)).length).toBeGreaterThan(32);
