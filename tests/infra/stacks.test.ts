@@ -409,6 +409,17 @@ describe("service", () => {
     expect(liveness.http_get).toEqual({ path: "/health", port: 8081 });
   });
 
+  it.each(ENVS)("%s: the startup probe passes within a second of the service answering, inside Cloud Run's limits", (name) => {
+    const { startup_probe: startup } = container(stacks[name]);
+    // A new instance takes traffic only after a passing probe; the service answers in about 0.4 s.
+    expect(startup.period_seconds).toBe(1);
+    expect(startup.initial_delay_seconds ?? 0).toBe(0);
+    // Cloud Run: timeout <= period, and period x failure threshold <= 240 s.
+    expect(startup.timeout_seconds).toBeLessThanOrEqual(startup.period_seconds);
+    expect(startup.period_seconds * startup.failure_threshold).toBeLessThanOrEqual(240);
+    expect(startup.period_seconds * startup.failure_threshold).toBeGreaterThanOrEqual(60);
+  });
+
   it.each(ENVS)("%s: all egress through the connector, so external calls leave via the NAT IP", (name) => {
     const stack = stacks[name];
     const vpcAccess = single(stack, "google_cloud_run_v2_service").template.vpc_access;
