@@ -1,6 +1,7 @@
 // Benchmarks (not tests): `npm run bench`. Starts the built service against a real PostgreSQL 16
 // (embedded, or BENCH_DATABASE_URL), and the bare-SDK baseline, then measures with autocannon:
-//   /health and authenticated tools/call at 16 and 64 connections (req/s, p50/p95/p99, RSS),
+//   /health and authenticated tools/call at 16 and 64 connections (req/s, p50/p95/p99, RSS, server CPU per
+//   request),
 //   cold start (spawn -> first 200 from /health, migrations already applied),
 //   our/baseline throughput ratio. Results go to stdout and bench/results/latest.json.
 // Tools measured (API key, enterprise tier, rate limiter charged on every call):
@@ -36,6 +37,8 @@ interface LoadResult {
   scenario: string;
   connections: number;
   requestsPerSecond: number;
+  /** Server CPU time (user + system) per answered request: the server's cost, whatever else the machine runs. */
+  cpuMicrosPerRequest?: number;
   /** Every round's throughput, when the result is the median of several. */
   requestsPerSecondRuns?: number[];
   p50: number;
@@ -60,11 +63,13 @@ async function load(scenario: string, url: string, connections: number, options:
   const latencies: number[] = [];
   let maxRss = 0;
   const sampler = pid ? setInterval(() => (maxRss = Math.max(maxRss, rssMb(pid))), 200) : undefined;
+  const cpuBefore = pid ? cpuSeconds(pid) : 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({ url, connections, duration: DURATION, ...options }, (error, done) => (error ? reject(error) : resolve(done)));
     instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
   if (sampler) clearInterval(sampler);
+  const cpuUsed = pid ? cpuSeconds(pid) - cpuBefore : 0;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN);
   return {
@@ -72,8 +77,14 @@ async function load(scenario: string, url: string, connections: number, options:
     requestsPerSecond: round(result.requests.average),
     p50: at(0.5), p95: at(0.95), p99: at(0.99),
     non2xx: result.non2xx, errors: result.errors,
-    ...(pid ? { maxRssMb: round(maxRss) } : {}),
+    ...(pid ? { maxRssMb: round(maxRss), cpuMicrosPerRequest: Math.round((cpuUsed * 1e6) / latencies.length) } : {}),
   };
+}
+
+/** CPU time (user + system, all threads) the process has used, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 function rssMb(pid: number): number {
@@ -82,6 +93,8 @@ function rssMb(pid: number): number {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+/** USER_HZ, the unit of /proc/<pid>/stat's times: 100 on Linux. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Milliseconds from `started` until GET `path` answers `status` (the baseline has no /health: any answer). */
 async function waitUntilServing(url: string, path: string, status: number | "any", started: bigint, timeoutMs = 15_000): Promise<number> {
@@ -204,7 +217,12 @@ async function main(): Promise<void> {
       const base = results.find((r) => r.connections === connections && r.scenario.startsWith("baseline"))!;
       return TOOLS.map((tool) => {
         const ours = results.find((r) => r.connections === connections && r.scenario === tool.label)!;
-        return { tool: tool.name, connections, throughputRatio: round(ours.requestsPerSecond / base.requestsPerSecond) };
+        return {
+          tool: tool.name, connections,
+          throughputRatio: round(ours.requestsPerSecond / base.requestsPerSecond),
+          // How many times less server CPU a call costs than the baseline's.
+          cpuPerRequestRatio: round(base.cpuMicrosPerRequest! / ours.cpuMicrosPerRequest!),
+        };
       });
     });
     const report = {
