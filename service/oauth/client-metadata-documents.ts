@@ -13,9 +13,7 @@ import { BlockList, isIP } from "node:net";
 import { rootCertificates } from "node:tls";
 import { z } from "zod";
 import type { Queryable } from "../db/pool.js";
-import { SCOPES } from "../identity/scopes.js";
-import { registrationSchema, toClient, CLIENT_COLUMNS, type Client, type ClientRow } from "./clients.js";
-import { parseScope } from "./scopes.js";
+import { CLIENT_COLUMNS, registrationSchema, storedMetadata, toClient, type Client, type ClientRow } from "./clients.js";
 
 export interface MetadataDocumentOptions {
   /** A stored document older than this is fetched again. */
@@ -76,8 +74,7 @@ export async function resolveMetadataDocumentClient(db: Queryable, clientId: str
   const document = parsed.data;
   if (document.client_id !== clientId) return { problem: "its metadata document names a different client_id" };
 
-  const scopes = document.scope ? parseScope(document.scope) : [...SCOPES];
-  const descriptive = { client_uri: document.client_uri, logo_uri: document.logo_uri, tos_uri: document.tos_uri, policy_uri: document.policy_uri };
+  const { scope, descriptive } = storedMetadata(document);
   const stored = await db.query<ClientRow>(
     `INSERT INTO oauth2_clients (client_id, client_name, redirect_uris, grant_types, response_types, token_endpoint_auth_method,
        scope, metadata, metadata_document_fetched_at)
@@ -89,7 +86,7 @@ export async function resolveMetadataDocumentClient(db: Queryable, clientId: str
      RETURNING ${CLIENT_COLUMNS}`,
     // Users see the name on the sign-in page; anyone can claim any name, so the host its URL proves is shown too.
     [clientId, displayName(clientId, document.client_name), document.redirect_uris, document.grant_types,
-      document.response_types, scopes.join(" "), descriptive],
+      document.response_types, scope, descriptive],
   );
   return stored.rows[0] ? { client: toClient(stored.rows[0]) } : { problem: "its client_id belongs to a registered client" };
 }

@@ -56,19 +56,28 @@ export type Registration = z.infer<typeof registrationSchema>;
 /** The stored, descriptive metadata echoed back in the registration response. */
 const DESCRIPTIVE_FIELDS = ["client_uri", "logo_uri", "tos_uri", "policy_uri", "contacts", "software_id", "software_version"] as const;
 
+/**
+ * What is stored of a client's metadata besides its name and URIs, whether it registered or is named by
+ * a metadata document: its scopes (all of ours when it names none) and the descriptive fields it gave.
+ */
+export function storedMetadata(registration: Registration): { scope: string; descriptive: Record<string, unknown> } {
+  const scopes = registration.scope ? parseScope(registration.scope) : [...SCOPES];
+  const descriptive = Object.fromEntries(DESCRIPTIVE_FIELDS.filter((field) => registration[field] !== undefined).map((field) => [field, registration[field]]));
+  return { scope: scopes.join(" "), descriptive };
+}
+
 export async function registerClient(db: Queryable, registration: Registration) {
   const clientId = randomCredential().slice(0, 32);
   const confidential = registration.token_endpoint_auth_method !== "none";
   const clientSecret = confidential ? randomCredential() : undefined;
-  const scopes = registration.scope ? parseScope(registration.scope) : [...SCOPES];
-  const descriptive = Object.fromEntries(DESCRIPTIVE_FIELDS.filter((field) => registration[field] !== undefined).map((field) => [field, registration[field]]));
+  const { scope, descriptive } = storedMetadata(registration);
   const { rows } = await db.query<{ issuedAt: number }>(
     `INSERT INTO oauth2_clients (client_id, client_secret_hash, client_name, redirect_uris, grant_types, response_types,
        token_endpoint_auth_method, scope, metadata)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      RETURNING floor(extract(epoch FROM created_at))::float8 AS "issuedAt"`,
     [clientId, clientSecret ? hashCredential(clientSecret) : null, registration.client_name ?? null, registration.redirect_uris,
-      registration.grant_types, registration.response_types, registration.token_endpoint_auth_method, scopes.join(" "), descriptive],
+      registration.grant_types, registration.response_types, registration.token_endpoint_auth_method, scope, descriptive],
   );
   return {
     client_id: clientId,
@@ -80,7 +89,7 @@ export async function registerClient(db: Queryable, registration: Registration) 
     grant_types: registration.grant_types,
     response_types: registration.response_types,
     token_endpoint_auth_method: registration.token_endpoint_auth_method,
-    scope: scopes.join(" "),
+    scope,
     ...descriptive,
   };
 }
