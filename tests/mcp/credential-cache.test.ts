@@ -32,6 +32,16 @@ async function whoamiEverywhere(headers: Record<string, string>): Promise<number
   return Promise.all(instances().map(async (server) => (await postMcp(server.url, toolCall("whoami"), headers)).status));
 }
 
+/** whoami's structuredContent from each instance, one after the other. */
+async function whoamiResults(headers: Record<string, string>): Promise<Record<string, unknown>[]> {
+  const results = [];
+  for (const server of instances()) {
+    const body = (await (await postMcp(server.url, toolCall("whoami"), headers)).json()) as { result: { structuredContent: Record<string, unknown> } };
+    results.push(body.result.structuredContent);
+  }
+  return results;
+}
+
 describe("credentials cached by two instances", () => {
   it("stop at once on both when an API key is revoked through one of them", async () => {
     const account = await createAccount(first.pool, "cached-key");
@@ -78,10 +88,7 @@ describe("credentials cached by two instances", () => {
     expect(await whoamiEverywhere(headers)).toEqual([200, 200]);
 
     await first.pool.query("UPDATE tenants SET tier = 'enterprise' WHERE id = $1", [account.tenant.id]);
-    for (const server of instances()) {
-      const body = (await (await postMcp(server.url, toolCall("whoami"), headers)).json()) as { result: { structuredContent: Record<string, unknown> } };
-      expect(body.result.structuredContent.tenant).toMatchObject({ tier: "enterprise" });
-    }
+    for (const result of await whoamiResults(headers)) expect(result.tenant).toMatchObject({ tier: "enterprise" });
   });
 
   it("show the account's new email, display name and role on the next call", async () => {
@@ -91,9 +98,8 @@ describe("credentials cached by two instances", () => {
 
     await first.pool.query("UPDATE users SET email = 'renamed@example.com', display_name = 'Renamed' WHERE id = $1", [account.user.id]);
     await first.pool.query("UPDATE tenant_memberships SET role = 'admin' WHERE user_id = $1", [account.user.id]);
-    for (const server of instances()) {
-      const body = (await (await postMcp(server.url, toolCall("whoami"), headers)).json()) as { result: { structuredContent: Record<string, unknown> } };
-      expect(body.result.structuredContent).toMatchObject({ email: "renamed@example.com", displayName: "Renamed", role: "admin" });
+    for (const result of await whoamiResults(headers)) {
+      expect(result).toMatchObject({ email: "renamed@example.com", displayName: "Renamed", role: "admin" });
     }
   });
 
