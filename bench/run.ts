@@ -136,7 +136,10 @@ async function stop(child: ChildProcess): Promise<void> {
 /** Per scenario and connection count: the median-throughput run (latencies included) and the highest RSS of all. */
 function medianRuns(all: LoadResult[]): LoadResult[] {
   const groups = new Map<string, LoadResult[]>();
-  for (const run of all) groups.set(`${run.scenario}|${run.connections}`, [...(groups.get(`${run.scenario}|${run.connections}`) ?? []), run]);
+  for (const run of all) {
+    const key = `${run.scenario}|${run.connections}`;
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
   return [...groups.values()].map((group) => {
     const sorted = [...group].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
     const median = sorted[Math.floor(sorted.length / 2)]!;
