@@ -3,7 +3,7 @@
 //   service.cjs     the whole service in one CommonJS bundle, and service.cjs.v8cache, its V8 code cache;
 //   admin.js, migrate-cli.js   the admin CLI and the deploy's migration job, ES module bundles;
 //   migrations/     the SQL migrations, read from beside the bundles.
-// Cold start is what shapes it: Node reads and compiles one file instead of ~1,500 modules, and with
+// Cold start is what shapes it: Node reads and compiles one file instead of 686 modules, and with
 // the code cache it hardly compiles at all (service/boot/code-cache.ts; measured in bench/).
 import { execFileSync } from "node:child_process";
 import { cpSync, readFileSync, rmSync } from "node:fs";
