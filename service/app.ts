@@ -30,7 +30,7 @@ export function createApp({ config, pool, counterPool, logger }: AppDeps): expre
   // Client IPs (rate limits, logs) come from X-Forwarded-For, trusting only our own proxy hops.
   app.set("trust proxy", config.trustProxyHops);
 
-  app.use(accessLog(logger));
+  app.use(accessLog(logger, config.trustProxyHops));
   app.use(securityHeaders());
   // Bearer-token API without cookies: any origin may call it from a browser; /mcp checks Origin itself.
   app.use(cors({ origin: true, exposedHeaders: EXPOSED_HEADERS, allowedHeaders: ALLOWED_HEADERS, maxAge: 600 }));

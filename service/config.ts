@@ -23,7 +23,7 @@ export interface Config {
   mcpResourceUrl: string;
   /** Browser origins allowed to call /mcp besides publicBaseUrl's own. */
   allowedOrigins: string[];
-  /** Proxy hops in front of the service (Cloud Run's front end, plus the load balancer in prod). */
+  /** Proxy hops in front of the service (Cloud Run's front end, plus the load balancer in prod); 0 locally. */
   trustProxyHops: number;
   bodyLimitBytes: number;
   dataDir: string;
@@ -51,7 +51,9 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   PUBLIC_BASE_URL: z.url().optional(),
   ALLOWED_ORIGINS: csv.pipe(z.array(z.url())),
-  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(1),
+  // No proxy unless the deployment says so: trusting a hop that is not there lets clients pick their own
+  // address (X-Forwarded-For) and walk around every per-IP limit. The stacks set 1 or 2 (see README).
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(100_000),
   DATA_DIR: z.string().min(1).default(".data"),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),

@@ -21,7 +21,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
  * and logs the request once it is over. Query parameters carrying credentials (code, access_token,
  * client_secret...) are masked in requestUrl by the logger's redaction format.
  */
-export function accessLog(logger: Logger): RequestHandler {
+export function accessLog(logger: Logger, trustProxyHops: number): RequestHandler {
   return (req, res, next) => {
     const startedAt = process.hrtime.bigint();
     const incomingId = req.get("x-request-id");
@@ -34,6 +34,7 @@ export function accessLog(logger: Logger): RequestHandler {
 
     // Read now: once the client is gone the socket no longer knows its address.
     const request = requestFields(req);
+    const untrustedForwardedFor = untrustedForwardedAddresses(req.get("x-forwarded-for"), trustProxyHops);
     // "close" follows "finish" for every response and also fires alone when the client disconnects
     // first, so listening to it alone gives exactly one line per request.
     res.once("close", () => {
@@ -46,11 +47,23 @@ export function accessLog(logger: Logger): RequestHandler {
         latency: formatLatency(process.hrtime.bigint() - startedAt),
       };
       const outcome = aborted ? "aborted" : String(status);
-      const fields = aborted ? { httpRequest, aborted } : { httpRequest };
+      const fields = { httpRequest, ...(aborted ? { aborted } : {}), ...(untrustedForwardedFor ? { untrustedForwardedFor } : {}) };
       log.log(levelFor(status, aborted), `${req.method} ${request.requestUrl} ${outcome}`, fields);
     });
     next();
   };
+}
+
+/**
+ * The X-Forwarded-For entries no trusted proxy vouches for: each of our `trustProxyHops` proxies appends
+ * the address it saw, so everything left of the last `trustProxyHops` entries came from the client (all
+ * of it when there is no proxy). Logged so a spoofing attempt is on record; never used as an address.
+ */
+function untrustedForwardedAddresses(header: string | undefined, trustProxyHops: number): string | undefined {
+  if (!header) return undefined;
+  const entries = header.split(",").map((entry) => entry.trim());
+  const untrusted = entries.slice(0, Math.max(0, entries.length - trustProxyHops));
+  return untrusted.length > 0 ? untrusted.join(", ").slice(0, 512) : undefined;
 }
 
 // 5xx is our failure; 4xx and requests the client abandoned are worth a look; the rest is routine.

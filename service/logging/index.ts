@@ -2,7 +2,7 @@
  * Structured logging for Cloud Run: one Cloud Logging JSON line per entry on stdout, redacted.
  *
  *   const logger = createLogger({ level: config.logLevel, projectId: config.googleCloudProject });
- *   app.use(accessLog(logger));             // first middleware
+ *   app.use(accessLog(logger, config.trustProxyHops)); // first middleware
  *   res.locals.log.info("synced", { activities: 12 });   // in handlers: carries trace + request id
  *   res.locals.log.error("sync failed", { error });       // Errors go in metadata, serialized with stack
  *
@@ -11,7 +11,7 @@
  *   written as severity CRITICAL, ERROR, WARNING, NOTICE, INFO, DEBUG. `logLevelSchema` parses LOG_LEVEL.
  *   Metadata `requestId`, `trace` (TraceContext) and `httpRequest` become Cloud Logging's labels,
  *   logging.googleapis.com/trace + spanId + trace_sampled, and httpRequest; other fields go to jsonPayload.
- * accessLog(logger) is Express 5 middleware: request id from a valid X-Request-Id or a new UUID, echoed in
+ * accessLog(logger, trustProxyHops) is Express 5 middleware: request id from a valid X-Request-Id or a new UUID, echoed in
  *   the X-Request-Id response header and kept in res.locals.requestId; res.locals.log is a child logger
  *   with the trace and request id; exactly one access line per request (status >= 500 ERROR, >= 400 or
  *   client aborted WARNING, else INFO). It reads req.ip, so set the app's "trust proxy" first.

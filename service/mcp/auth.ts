@@ -76,6 +76,8 @@ function presentedCredential(req: Request): Presented | "missing" | "invalid" {
     if (token === undefined) return "invalid";
     return { kind: token.startsWith(API_KEY_PREFIX) ? "api_key" : "access_token", credential: token };
   }
-  const apiKey = req.get("x-api-key");
-  return apiKey === undefined ? "missing" : { kind: "api_key", credential: apiKey.trim() };
+  const apiKey = req.get("x-api-key")?.trim();
+  if (apiKey === undefined) return "missing";
+  // Only API keys belong in X-API-Key; an access token there is refused even when cached.
+  return apiKey.startsWith(API_KEY_PREFIX) ? { kind: "api_key", credential: apiKey } : "invalid";
 }

@@ -33,6 +33,9 @@ export interface TokenSubject {
 
 const TOKEN_TYPE = "at+jwt";
 
+/** Instances share one database clock for everything else; this only absorbs their own clocks' drift. */
+const MAX_CLOCK_SKEW_SECONDS = 60;
+
 const claimsSchema = z.object({
   sub: z.uuid(),
   tenant_id: z.uuid(),
@@ -90,7 +93,9 @@ export class AccessTokens {
       });
       const parsed = claimsSchema.safeParse(payload);
       // jsonwebtoken accepts an audience array that merely contains ours; we only issue the plain string.
-      return parsed.success && parsed.data.aud === this.config.mcpResourceUrl ? parsed.data : undefined;
+      if (!parsed.success || parsed.data.aud !== this.config.mcpResourceUrl) return undefined;
+      // jsonwebtoken does not check iat; a token "issued" in the future was not issued by us.
+      return parsed.data.iat <= Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS ? parsed.data : undefined;
     } catch {
       return undefined;
     }

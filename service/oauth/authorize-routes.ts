@@ -5,6 +5,7 @@ import express, { type Request, type Response, Router } from "express";
 import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "../config.js";
+import { unstorableTextPath } from "../http/storable-text.js";
 import { listMemberships, verifyCredentials } from "../identity/users.js";
 import { recordAudit } from "./audit.js";
 import {
@@ -47,6 +48,7 @@ export function authorizeRoutes({ config, pool, grants, logger }: Deps): Router 
 
   router.get(PATHS.authorize, async (req, res) => {
     const { params, repeated } = queryParams(req.query);
+    if (unstorableTextPath(req.query)) return sendUnstorable(res);
     if (!params.client_id || repeated.includes("client_id")) {
       return sendErrorPage(res, 400, "Invalid request", "The application did not identify itself (client_id).");
     }
@@ -71,6 +73,7 @@ export function authorizeRoutes({ config, pool, grants, logger }: Deps): Router 
     if (origin !== undefined && origin !== new URL(config.publicBaseUrl).origin) {
       return sendErrorPage(res, 403, "Request refused", "This form can only be sent from Pierre's own sign-in page.");
     }
+    if (unstorableTextPath(req.body)) return sendUnstorable(res);
     const form = stringFields(req.body);
     const pending = form.form_token ? await findPendingAuthorization(pool, form.form_token) : undefined;
     if (!pending || !form.form_token) {
@@ -171,6 +174,10 @@ function redirect(res: Response, config: Config, redirectUri: string, state: str
     target.searchParams.set(name, value);
   }
   res.set("Cache-Control", "no-store").redirect(303, target.href);
+}
+
+function sendUnstorable(res: Response): void {
+  sendErrorPage(res, 400, "Invalid request", "The request contains characters that are not allowed (NUL or unpaired surrogates).");
 }
 
 function sendAlreadyUsed(res: Response): void {

@@ -13,6 +13,7 @@ import { BlockList, isIP } from "node:net";
 import { rootCertificates } from "node:tls";
 import { z } from "zod";
 import type { Queryable } from "../db/pool.js";
+import { NOT_STORABLE, unstorableTextPath } from "../http/storable-text.js";
 import { CLIENT_COLUMNS, registrationSchema, storedMetadata, toClient, type Client, type ClientRow } from "./clients.js";
 
 export interface MetadataDocumentOptions {
@@ -67,6 +68,8 @@ export async function resolveMetadataDocumentClient(db: Queryable, clientId: str
   } catch (error) {
     return { problem: `its metadata document could not be fetched (${(error as Error).message})` };
   }
+  const unstorable = unstorableTextPath(body);
+  if (unstorable) return { problem: `its metadata document is invalid (${unstorable} ${NOT_STORABLE})` };
   const parsed = documentSchema.safeParse(body);
   if (!parsed.success) {
     return { problem: `its metadata document is invalid (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})` };

@@ -3,6 +3,7 @@ import express, { type Request, type RequestHandler } from "express";
 import type pg from "pg";
 import type { z } from "zod";
 import type { Config } from "../config.js";
+import { isStorableText, NOT_STORABLE } from "../http/storable-text.js";
 import { authenticateClient, type Client, type ClientCredentials } from "./clients.js";
 import { oauthError } from "./errors.js";
 
@@ -30,6 +31,7 @@ export function flatParams(source: unknown): Record<string, string> {
   for (const [name, value] of Object.entries(source)) {
     if (Array.isArray(value)) throw oauthError("invalid_request", `${name} must not be repeated`);
     if (typeof value !== "string") throw oauthError("invalid_request", `${name} must be a string`);
+    if (!isStorableText(name) || !isStorableText(value)) throw oauthError("invalid_request", `${name} ${NOT_STORABLE}`);
     if (value !== "") params[name] = value;
   }
   return params;

@@ -15,9 +15,15 @@ const BROWSER_SCHEMES = new Set([
   "ftp:", "ws:", "wss:", "mailto:", "chrome:", "chrome-extension:", "moz-extension:", "intent:",
 ]);
 const SCHEME = /^[a-z][a-z0-9+.-]*:$/;
+// The URL parser silently drops tabs and line breaks and fills in an empty authority
+// (`https:///cb` becomes `https://cb/`), so the raw text is checked before it is parsed.
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f]/;
+const WEB_URI_WITH_AUTHORITY = /^https?:\/\/[^/?#]/i;
 
 /** Why this URI cannot be registered, or undefined when it can. */
 export function redirectUriProblem(uri: string): string | undefined {
+  if (CONTROL_OR_SPACE.test(uri)) return "must not contain spaces or control characters";
   let url: URL;
   try {
     url = new URL(uri);
@@ -26,6 +32,7 @@ export function redirectUriProblem(uri: string): string | undefined {
   }
   if (uri.includes("#")) return "must not contain a fragment";
   if (url.username || url.password) return "must not contain user information";
+  if ((url.protocol === "https:" || url.protocol === "http:") && !WEB_URI_WITH_AUTHORITY.test(uri)) return "must name a host";
   if (url.protocol === "https:") return url.hostname ? undefined : "must name a host";
   if (url.protocol === "http:") {
     return LOOPBACK_HOSTS.has(url.hostname) ? undefined : "must use https (plain http is only allowed on localhost, 127.0.0.1 or [::1])";
@@ -50,7 +57,9 @@ export function redirectUriMatches(registered: readonly string[], requested: str
   } catch {
     return false;
   }
-  if (!isLoopbackHttp(wanted) || requested.includes("#")) return false;
+  // Only the port may differ: user information would make the browser send the code elsewhere.
+  if (!isLoopbackHttp(wanted) || requested.includes("#") || wanted.username || wanted.password) return false;
+  if (redirectUriProblem(requested)) return false;
   return registered.some((candidate) => {
     const url = new URL(candidate);
     return isLoopbackHttp(url) && url.hostname === wanted.hostname && url.pathname === wanted.pathname && url.search === wanted.search;

@@ -10,6 +10,7 @@ import { recordAudit } from "./audit.js";
 import { registerClient, registrationSchema } from "./clients.js";
 import { oauthError } from "./errors.js";
 import type { Grants } from "./grants.js";
+import { NOT_STORABLE, unstorableTextPath } from "../http/storable-text.js";
 import { authenticateRequestClient, flatParams, formOrJsonBody, noStore, parseParams } from "./http.js";
 import { GRANT_TYPES, PATHS } from "./metadata.js";
 
@@ -74,6 +75,8 @@ export function tokenRoutes({ config, pool, grants, logger }: Deps): Router {
 
   router.post(PATHS.register, noStore, express.json({ limit: config.bodyLimitBytes }), async (req, res) => {
     if (req.body === undefined) throw oauthError("invalid_client_metadata", "send the client metadata as application/json");
+    const unstorable = unstorableTextPath(req.body);
+    if (unstorable) throw oauthError("invalid_client_metadata", `${unstorable} ${NOT_STORABLE}`);
     const parsed = registrationSchema.safeParse(req.body);
     if (!parsed.success) {
       const badRedirect = parsed.error.issues.some((issue) => issue.path[0] === "redirect_uris");

@@ -28,7 +28,7 @@ let hangingRequestArrived: () => void;
 beforeEach(async () => {
   capture = captureLogger({ projectId: "pierre-test" });
   const app = express();
-  app.use(accessLog(capture.logger));
+  app.use(accessLog(capture.logger, 0));
   app.get("/activities", (req, res) => {
     res.locals.log.info("listing activities", { headers: req.headers });
     res.json({ activities: [], requestId: res.locals.requestId });

@@ -127,6 +127,8 @@ describe("credentials cached by two instances", () => {
 
     const grant = await issue();
     expect(await whoamiEverywhere({ authorization: `Bearer ${grant.access_token}` })).toEqual([200, 200]);
+    // X-API-Key carries API keys only: the same token, cached on both instances, is refused there.
+    expect(await whoamiEverywhere({ "x-api-key": grant.access_token })).toEqual([401, 401]);
     expect((await postForm(`${first.url}/oauth2/revoke`, { token: grant.refresh_token, client_id: client.client_id })).status).toBe(200);
     expect(await whoamiEverywhere({ authorization: `Bearer ${grant.access_token}` })).toEqual([401, 401]);
   });

@@ -60,6 +60,7 @@ describe("verifyAccessToken", () => {
     ["without an expiry", () => ({ exp: undefined })],
     ["for a tenant the user does not belong to", () => ({ tenant_id: "00000000-0000-4000-8000-000000000000" })],
     ["for another user", () => ({ sub: "00000000-0000-4000-8000-000000000001" })],
+    ["issued in the future", () => ({ iat: Math.floor(Date.now() / 1000) + 3600 })],
   ])("rejects a token %s", async (_case, changes) => {
     expect(await verifier.verifyAccessToken(await resign(changes()))).toBeUndefined();
   });

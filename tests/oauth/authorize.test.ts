@@ -33,6 +33,9 @@ describe("problems with the client or its redirect URI are shown, never redirect
     ["an unregistered redirect_uri", { redirect_uri: "https://attacker.example/cb" }, "Invalid redirect"],
     ["another path on the loopback host", { redirect_uri: "http://127.0.0.1:8976/elsewhere" }, "Invalid redirect"],
     ["another loopback host name", { redirect_uri: "http://localhost:8976/callback" }, "Invalid redirect"],
+    ["user information on the loopback redirect", { redirect_uri: "http://evil@127.0.0.1:9/callback" }, "Invalid redirect"],
+    ["a NUL in client_id", { client_id: "abc\u0000def" }, "Invalid request"],
+    ["a NUL in state", { state: "xyz\u0000" }, "Invalid request"],
   ])("%s", async (_case, params, title) => {
     const { response, html } = await openPage(request(params));
     expect(response.status).toBe(400);

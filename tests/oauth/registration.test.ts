@@ -79,6 +79,10 @@ describe("POST /oauth2/register", () => {
     ["data:", "data:text/html,<script>alert(1)</script>"],
     ["a relative URI", "/callback"],
     ["user information", "https://user:pass@app.example.com/cb"],
+    ["an empty authority", "https:///path"],
+    ["an empty loopback authority", "http:///callback"],
+    ["a line break", "https://app.example.com/c\r\nb"],
+    ["a tab", "https://app.example.com/\tcb"],
   ])("rejects a redirect URI with %s as invalid_redirect_uri", async (_case, uri) => {
     const response = await register({ redirect_uris: [uri], token_endpoint_auth_method: "none" });
     expect(response.status).toBe(400);

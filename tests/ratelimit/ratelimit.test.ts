@@ -153,7 +153,7 @@ describe("per-IP limits on the OAuth endpoints", () => {
   let behindProxy: TestServer;
 
   beforeAll(async () => {
-    direct = await startTestServer(); // TRUST_PROXY_HOPS=0: X-Forwarded-For is not believed
+    direct = await startTestServer(); // TRUST_PROXY_HOPS unset: no proxy, X-Forwarded-For is not believed
     behindProxy = await startTestServer({ TRUST_PROXY_HOPS: "1" });
   });
   afterAll(async () => {
@@ -182,6 +182,9 @@ describe("per-IP limits on the OAuth endpoints", () => {
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(limited.headers.get("ratelimit")).toMatch(/^"burst";r=0;t=\d+$/);
     expect(await limited.json()).toEqual({ error: "rate_limited", error_description: expect.stringMatching(/retry in \d+ s/) });
+    // The claimed address is logged for the record, never used as the client's.
+    const line = direct.logs.find((entry) => (entry.httpRequest as { requestMethod?: string } | undefined)?.requestMethod === "POST" && entry.untrustedForwardedFor === "198.51.100.200");
+    expect(line).toMatchObject({ httpRequest: { remoteIp: "127.0.0.1", status: 429 } });
   });
 
   it("keys by the client address the trusted proxy reports", async () => {
@@ -191,6 +194,7 @@ describe("per-IP limits on the OAuth endpoints", () => {
     // Another client behind the same proxy has its own budget; a spoofed earlier hop changes nothing.
     expect((await register(behindProxy, "203.0.113.8")).status).not.toBe(429);
     expect((await register(behindProxy, "192.0.2.1, 203.0.113.7")).status).toBe(429);
+    expect(behindProxy.logs.some((entry) => entry.untrustedForwardedFor === "192.0.2.1")).toBe(true);
   });
 
   it("limits the token endpoint to 30 a minute", async () => {

@@ -13,6 +13,8 @@ describe("configuration", () => {
       mcpResourceUrl: "http://localhost:8081/mcp",
       database: { source: "embedded", poolMax: 10, ssl: "disable" },
       bodyLimitBytes: 100_000,
+      // No proxy in front unless the deployment says so, else clients choose their own address.
+      trustProxyHops: 0,
     });
   });
 

@@ -27,7 +27,6 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     DATABASE_URL: databaseUrl,
     BCRYPT_COST: "4",
     SHUTDOWN_GRACE_MS: "3000",
-    TRUST_PROXY_HOPS: "0",
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     LOG_LEVEL: "debug",
   };
