@@ -4,6 +4,7 @@ import express from "express";
 import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "./config.js";
+import type { OutageLog } from "./db/outage.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import { healthRouter } from "./http/health.js";
 import { securityHeaders } from "./http/security-headers.js";
@@ -18,13 +19,14 @@ export interface AppDeps {
   /** For the rate-limit counters only (asynchronous commit, see db/pool.ts). */
   counterPool: pg.Pool;
   logger: Logger;
+  outages: OutageLog;
 }
 
 // Headers MCP and OAuth clients running in browsers need to read or send.
 const EXPOSED_HEADERS = ["WWW-Authenticate", "Mcp-Session-Id", "Mcp-Protocol-Version", "RateLimit", "RateLimit-Policy", "Retry-After", "X-Request-Id"];
 const ALLOWED_HEADERS = ["Authorization", "Content-Type", "Accept", "Mcp-Protocol-Version", "Mcp-Session-Id", "Last-Event-ID", "X-API-Key", "X-Request-Id"];
 
-export function createApp({ config, pool, counterPool, logger }: AppDeps): express.Express {
+export function createApp({ config, pool, counterPool, logger, outages }: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   // Client IPs (rate limits, logs) come from X-Forwarded-For, trusting only our own proxy hops.
@@ -36,16 +38,16 @@ export function createApp({ config, pool, counterPool, logger }: AppDeps): expre
   app.use(cors({ origin: true, exposedHeaders: EXPOSED_HEADERS, allowedHeaders: ALLOWED_HEADERS, maxAge: 600 }));
 
   app.use(healthRouter(pool));
-  const rateLimiter = createRateLimiter({ pool: counterPool, logger });
+  const rateLimiter = createRateLimiter({ pool: counterPool, logger, outages });
   const oauth = createOAuth({ config, pool, logger });
   // The hot path first, so its requests skip matching every OAuth route.
-  app.use(mcpRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken }));
+  app.use(mcpRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken, outages }));
   app.use("/oauth2/authorize", perIpRateLimit(rateLimiter, "oauth2-authorize", OAUTH_PER_IP_LIMITS.authorize));
   app.use("/oauth2/token", perIpRateLimit(rateLimiter, "oauth2-token", OAUTH_PER_IP_LIMITS.token));
   app.use("/oauth2/register", perIpRateLimit(rateLimiter, "oauth2-register", OAUTH_PER_IP_LIMITS.register));
   app.use(oauth.router);
 
   app.use(notFound);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, outages));
   return app;
 }

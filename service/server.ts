@@ -8,6 +8,7 @@ import type { CodeCacheState } from "./boot/code-cache.js";
 import type { Config } from "./config.js";
 import { createServicePools } from "./db/pool.js";
 import { migrate } from "./db/migrate.js";
+import { createOutageLog, isDatabaseUnavailable } from "./db/outage.js";
 
 export interface RunningServer {
   /** Base URL the server is reachable at from this machine. */
@@ -25,13 +26,18 @@ export interface BootInfo {
 
 export async function startServer(config: Config, logger: Logger, boot?: BootInfo): Promise<RunningServer> {
   const { pool, counterPool } = createServicePools(config.database);
-  const onIdleConnectionError = (error: Error) => logger.error("idle database connection failed", { error });
+  const outages = createOutageLog(logger);
+  // Idle connections all fail together when the database goes away: one outage, not one line each.
+  const onIdleConnectionError = (error: Error) => {
+    if (isDatabaseUnavailable(error)) outages.report(error);
+    else logger.error("idle database connection failed", { error });
+  };
   pool.on("error", onIdleConnectionError);
   counterPool.on("error", onIdleConnectionError);
   const { applied } = await migrate(pool);
   if (applied.length > 0) logger.info("database migrated", { applied });
 
-  const app = createApp({ config, pool, counterPool, logger });
+  const app = createApp({ config, pool, counterPool, logger, outages });
   const server = await listen(app, config);
   const { port } = server.address() as AddressInfo;
   logger.info("listening", { host: config.host, port, publicBaseUrl: config.publicBaseUrl, ...boot });

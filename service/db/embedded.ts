@@ -26,6 +26,8 @@ const DATABASE_NAME = "pierre";
 export async function startEmbeddedPostgres(
   dataRoot: string,
   log: (message: string) => void = () => {},
+  /** Listen here instead of on a free port, e.g. to restart a cluster where its clients expect it. */
+  port?: number,
 ): Promise<EmbeddedDatabase> {
   const root = resolve(dataRoot);
   const clusterDir = join(root, "cluster");
@@ -38,7 +40,7 @@ export async function startEmbeddedPostgres(
     return { url: connectionUrl(credentials, runningPort), stop: async () => {} };
   }
 
-  const port = await freePort();
+  port ??= await freePort();
   const EmbeddedPostgresClass = loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgresClass({
     databaseDir: clusterDir,

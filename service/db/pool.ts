@@ -68,15 +68,17 @@ function sslOptions(config: DatabaseConfig): pg.PoolConfig["ssl"] {
 /** Runs `work` in one transaction on one connection; rolls back on any error. */
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query("BEGIN");
     const result = await work(client);
     await client.query("COMMIT");
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
+    // A connection that cannot even roll back (the database went away) must not go back to the pool.
+    broken = await client.query("ROLLBACK").then(() => undefined, (rollbackError: Error) => rollbackError);
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }

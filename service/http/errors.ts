@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { ZodError } from "zod";
 import type { Logger } from "winston";
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, type OutageLog } from "../db/outage.js";
 
 /** An error whose message is safe to show the client. Body shape follows OAuth's {error, error_description}. */
 export class HttpError extends Error {
@@ -42,12 +43,19 @@ export const notFound: RequestHandler = (_req, res) => {
   res.status(404).json(errorBody("not_found", "no such endpoint"));
 };
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, outages: OutageLog): ErrorRequestHandler {
   return (error, _req, res, next) => {
     if (res.headersSent) return next(error);
     const clientError = clientErrorFrom(error);
     if (clientError) {
       res.set(clientError.headers).status(clientError.status).json(errorBody(clientError.code, clientError.message));
+      return;
+    }
+    if (isDatabaseUnavailable(error)) {
+      outages.report(error);
+      // OAuth's own code for "try again later" (RFC 6749 §4.1.2.1), as a JSON error like the others.
+      res.set("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS)).status(503)
+        .json(errorBody("temporarily_unavailable", `the database cannot be reached, retry in ${DATABASE_RETRY_AFTER_SECONDS} s`));
       return;
     }
     (res.locals.log ?? logger).error("unhandled error", { error });

@@ -66,9 +66,10 @@ function untrustedForwardedAddresses(header: string | undefined, trustProxyHops:
   return untrusted.length > 0 ? untrusted.join(", ").slice(0, 512) : undefined;
 }
 
-// 5xx is our failure; 4xx and requests the client abandoned are worth a look; the rest is routine.
+// 5xx is our failure; 4xx, 503 (an outage, logged once per interval by db/outage.ts) and requests the
+// client abandoned are worth a look; the rest is routine.
 function levelFor(status: number | undefined, aborted: boolean): "error" | "warn" | "info" {
-  if (status !== undefined && status >= 500) return "error";
+  if (status !== undefined && status >= 500 && status !== 503) return "error";
   if ((status !== undefined && status >= 400) || aborted) return "warn";
   return "info";
 }

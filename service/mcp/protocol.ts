@@ -12,7 +12,11 @@ import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema } from "@model
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import packageJson from "../../package.json" with { type: "json" };
+import { isDatabaseUnavailable } from "../db/outage.js";
 import type { ToolCatalog, ToolContext } from "./tools/index.js";
+
+/** JSON-RPC's "implementation-defined server error" code, used for HTTP-level refusals and outages. */
+export const SERVER_ERROR = -32000;
 
 const SERVER_INFO = { name: "pierre", version: packageJson.version };
 
@@ -27,7 +31,12 @@ const jsonSchemaValidator: jsonSchemaValidator = {
   getValidator: (schema) => (ajv ??= new AjvJsonSchemaValidator()).getValidator(schema),
 };
 
-export function createRequestServer(catalog: ToolCatalog, context: ToolContext): Server {
+/** Set by the request's Server when a tool failed because the database is unreachable (router: 503). */
+export interface RequestFailures {
+  databaseUnavailable?: unknown;
+}
+
+export function createRequestServer(catalog: ToolCatalog, context: ToolContext, failures: RequestFailures): Server {
   const server = new Server(SERVER_INFO, {
     capabilities: { tools: { listChanged: false } },
     instructions: INSTRUCTIONS,
@@ -42,6 +51,10 @@ export function createRequestServer(catalog: ToolCatalog, context: ToolContext):
     try {
       return await tool.call(args, context);
     } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        failures.databaseUnavailable = error;
+        throw new JsonRpcError(SERVER_ERROR, "Service unavailable: the database cannot be reached");
+      }
       context.log.error("tool failed", { tool: name, error });
       throw new JsonRpcError(ErrorCode.InternalError, "Internal error");
     }

@@ -5,10 +5,17 @@
 // A request passes, in order: Origin check (403), authentication (401 + WWW-Authenticate), rate limits
 // (429 + Retry-After; RateLimit headers on every authenticated response), MCP-Protocol-Version (400),
 // JSON body (413 over config.bodyLimitBytes, 400 -32700 when malformed, 415 when not JSON), JSON-RPC shape
-// (400 -32600: not JSON-RPC, a batch over 100 messages or with more than one initialize), tool scopes
-// (403 insufficient_scope), Accept (406 unless both application/json and text/event-stream), then the
-// Server: 202 without a body when there is no request to answer, else 200 with the answers. Every error
-// body is a JSON-RPC error with id null, as the SDK's own transport errors are.
+// (400 -32600: not JSON-RPC, a batch over 100 messages or with more than one initialize), the rest of a
+// batch's charge (each request in a batch counts, see below), tool scopes (403 insufficient_scope),
+// Accept (406 unless both application/json and text/event-stream), params (-32602 answers, params.ts),
+// then the Server: 202 without a body when there is no request to answer, else 200 with the answers.
+// Every error body is a JSON-RPC error with id null, as the SDK's own transport errors are. When the
+// database cannot be reached the answer is 503 with Retry-After (db/outage.ts), anything unexpected a
+// 500 with a JSON-RPC internal error.
+//
+// Batches: MCP 2025-06-18 removed JSON-RPC batching, but clients that negotiate 2025-03-26 may still
+// send one (the SDK's own clients never do). They are served, and each request in one is charged like a
+// request of its own, so a batch cannot multiply the rate limits by 100.
 import express, { Router, type RequestHandler, type Response } from "express";
 import {
   ErrorCode,
@@ -20,6 +27,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type pg from "pg";
 import type { Config } from "../config.js";
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, type OutageLog } from "../db/outage.js";
 import { clientErrorFrom } from "../http/errors.js";
 import type { Principal } from "../identity/principal.js";
 import type { Scope } from "../identity/scopes.js";
@@ -27,7 +35,8 @@ import { wwwAuthenticateHeader } from "../oauth/index.js";
 import { principalLimits, rateLimitHeaders, type RateLimiter } from "../ratelimit/index.js";
 import { createAuthenticator, type VerifyAccessToken } from "./auth.js";
 import { createOriginCheck } from "./origin.js";
-import { createRequestServer } from "./protocol.js";
+import { invalidParamsAnswer } from "./params.js";
+import { createRequestServer, SERVER_ERROR, type RequestFailures } from "./protocol.js";
 import { createToolCatalog, PIERRE_TOOLS, type ToolCatalog } from "./tools/index.js";
 import { ExchangeTransport } from "./transport.js";
 
@@ -36,15 +45,14 @@ export interface McpRouterDeps {
   pool: pg.Pool;
   rateLimiter: RateLimiter;
   verifyAccessToken: VerifyAccessToken;
+  outages: OutageLog;
 }
 
-/** JSON-RPC's "implementation-defined server error" code, used for HTTP-level refusals. */
-const SERVER_ERROR = -32000;
 /** The SDK transport's limit on messages in one batch. */
 const MAX_BATCH_SIZE = 100;
 
 export function mcpRouter(deps: McpRouterDeps): Router {
-  const { config, pool, rateLimiter, verifyAccessToken } = deps;
+  const { config, pool, rateLimiter, verifyAccessToken, outages } = deps;
   const path = new URL(config.mcpResourceUrl).pathname;
   const authenticator = createAuthenticator(pool, verifyAccessToken);
   const catalog = createToolCatalog(PIERRE_TOOLS);
@@ -54,6 +62,17 @@ export function mcpRouter(deps: McpRouterDeps): Router {
 
   const router = Router();
   router.post(path, async (req, res) => {
+    try {
+      await serve(req, res);
+    } catch (error) {
+      if (res.headersSent) throw error;
+      if (isDatabaseUnavailable(error)) return databaseUnavailable(res, outages, error);
+      res.locals.log.error("MCP request failed", { error });
+      refuse(res, 500, ErrorCode.InternalError, "Internal error");
+    }
+  });
+
+  async function serve(req: express.Request, res: Response): Promise<void> {
     if (!originAllowed(req.get("origin"))) return refuse(res, 403, SERVER_ERROR, "Forbidden: Origin not allowed");
 
     const claimed = await authenticator.authenticate(req);
@@ -81,6 +100,15 @@ export function mcpRouter(deps: McpRouterDeps): Router {
     const messages = jsonRpcMessages(req.body);
     if (typeof messages === "string") return refuse(res, 400, ErrorCode.InvalidRequest, `Invalid Request: ${messages}`);
 
+    const requests = messages.filter(isJSONRPCRequest);
+    if (requests.length > 1) {
+      const batchCharge = await rateLimiter.consume(principalLimits(principal), res.locals.log, requests.length - 1);
+      res.set(rateLimitHeaders(batchCharge));
+      if (!batchCharge.allowed) {
+        return refuse(res, 429, SERVER_ERROR, `Too Many Requests: a batch of ${requests.length} requests exceeds the rate limit, retry in ${batchCharge.retryAfterSeconds} s`);
+      }
+    }
+
     const scope = missingScope(catalog, messages, principal);
     if (scope) {
       const challenge = wwwAuthenticateHeader(config, "insufficient_scope", `this tool requires the ${scope} scope`);
@@ -92,19 +120,22 @@ export function mcpRouter(deps: McpRouterDeps): Router {
 
     // Notifications and responses only: nothing to answer, and a stateless server holds nothing they
     // could refer to (a cancellation, say, names a request of another HTTP request).
-    const requestIds = messages.filter(isJSONRPCRequest).map((request) => request.id);
-    if (requestIds.length === 0) return void res.status(202).end();
+    if (requests.length === 0) return void res.status(202).end();
+    const invalid = requests.map(invalidParamsAnswer).filter((answer) => answer !== undefined);
+    const delivered = invalid.length === 0 ? messages : messages.filter((message) => !invalid.some((answer) => isJSONRPCRequest(message) && answer.id === message.id));
 
-    const server = createRequestServer(catalog, { principal, db: pool, rateLimit, log: res.locals.log });
+    const failures: RequestFailures = {};
+    const server = createRequestServer(catalog, { principal, db: pool, rateLimit, log: res.locals.log }, failures);
     const transport = new ExchangeTransport();
     // A client that goes away before its answer: closing the server aborts the handlers still running.
     res.on("close", () => {
       if (!res.writableFinished) void server.close();
     });
     await server.connect(transport);
-    const answers = await transport.exchange(messages, requestIds);
+    const answers = await transport.exchange(delivered, requests.map((request) => request.id), invalid);
+    if (failures.databaseUnavailable !== undefined) return databaseUnavailable(res, outages, failures.databaseUnavailable);
     if (answers) sendJson(res, answers.length === 1 ? answers[0] : answers);
-  });
+  }
 
   // Stateless: no SSE stream to open (GET) and no session to end (DELETE).
   router.all(path, (_req, res) => refuse(res, 405, SERVER_ERROR, "Method Not Allowed: use POST", { Allow: "POST" }));
@@ -115,6 +146,13 @@ function unauthorized(res: Response, config: Config, outcome: "missing" | "inval
   const challenge = wwwAuthenticateHeader(config, outcome === "invalid" ? "invalid_token" : undefined);
   const message = outcome === "invalid" ? "Unauthorized: invalid credentials" : "Unauthorized: credentials required";
   refuse(res, 401, SERVER_ERROR, message, { "WWW-Authenticate": challenge });
+}
+
+function databaseUnavailable(res: Response, outages: OutageLog, error: unknown): void {
+  outages.report(error);
+  refuse(res, 503, SERVER_ERROR, `Service Unavailable: the database cannot be reached, retry in ${DATABASE_RETRY_AFTER_SECONDS} s`, {
+    "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS),
+  });
 }
 
 function refuse(res: Response, status: number, code: number, message: string, headers: Record<string, string> = {}): void {

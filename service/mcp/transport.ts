@@ -20,13 +20,16 @@ export class ExchangeTransport implements Transport {
   async start(): Promise<void> {}
 
   /**
-   * Delivers `messages` to the connected server and resolves with its answers to `requestIds`, in that
-   * order; undefined when the transport closed first (the client went away).
+   * Delivers `messages` to the connected server and resolves with the answers to `requestIds`, in that
+   * order: `answered` (requests the router answered itself, which are not delivered) and the server's.
+   * Undefined when the transport closed first (the client went away).
    */
-  exchange(messages: JSONRPCMessage[], requestIds: RequestId[]): Promise<JSONRPCResponse[] | undefined> {
-    const answered = new Promise<JSONRPCResponse[] | undefined>((settle) => (this.pending = { requestIds, settle }));
+  exchange(messages: JSONRPCMessage[], requestIds: RequestId[], answered: JSONRPCResponse[] = []): Promise<JSONRPCResponse[] | undefined> {
+    const complete = new Promise<JSONRPCResponse[] | undefined>((settle) => (this.pending = { requestIds, settle }));
+    for (const answer of answered) this.answers.set(answer.id!, answer);
     for (const message of messages) this.onmessage?.(message);
-    return answered;
+    this.settleIfComplete();
+    return complete;
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
@@ -34,6 +37,10 @@ export class ExchangeTransport implements Transport {
     // dropped, as the SDK transport does in JSON-response mode.
     if ("method" in message || message.id === undefined) return;
     this.answers.set(message.id, message);
+    this.settleIfComplete();
+  }
+
+  private settleIfComplete(): void {
     const pending = this.pending;
     if (pending && pending.requestIds.every((id) => this.answers.has(id))) {
       this.pending = undefined;

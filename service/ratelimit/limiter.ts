@@ -14,6 +14,7 @@
 // pool is busy with a batch, the next batch grows instead of queueing for a connection. Under load
 // that makes the charge a fraction of a round trip per request; alone, a request waits for nothing.
 import type pg from "pg";
+import { isDatabaseUnavailable, type OutageLog } from "../db/outage.js";
 import { sweeper } from "../db/sweeper.js";
 import { chargeCounters, deleteExpiredCounters, type Charge, type CounterHit, type CounterState, type RateWindow } from "./counters.js";
 
@@ -41,13 +42,19 @@ export interface WarnLogger {
 }
 
 export interface RateLimiter {
-  /** Charges one request to every limit's bucket; fails open (see top of file). */
-  consume(limits: Limit[], log?: WarnLogger): Promise<RateLimitDecision>;
+  /**
+   * Charges `calls` requests (default one) to every limit's bucket, as if they came one after another;
+   * the decision is the last one's, so it is refused when the calls together go over a limit. Fails open
+   * (see top of file).
+   */
+  consume(limits: Limit[], log?: WarnLogger, calls?: number): Promise<RateLimitDecision>;
 }
 
 export interface RateLimiterOptions {
   pool: pg.Pool;
   logger: WarnLogger;
+  /** Where failures from an unreachable database go instead of a warning per request. */
+  outages?: OutageLog;
   /** Minimum time between two sweeps of expired counters by this instance. */
   cleanupIntervalMs?: number;
   /** Rows deleted per sweep, so one sweep stays a cheap, short statement. */
@@ -60,7 +67,7 @@ const DEFAULT_CLEANUP_BATCH = 5_000;
 const MAX_CHARGE_BATCH = 500;
 
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  const { pool, logger } = options;
+  const { pool, logger, outages } = options;
   const cleanupIntervalMs = options.cleanupIntervalMs ?? DEFAULT_CLEANUP_INTERVAL_MS;
   const cleanupBatch = options.cleanupBatch ?? DEFAULT_CLEANUP_BATCH;
   const charge = batchedCharges(pool);
@@ -71,14 +78,17 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   );
 
   return {
-    async consume(limits, log = logger) {
+    async consume(limits, log = logger, calls = 1) {
       if (limits.length === 0) return { allowed: true, usage: [] };
       sweepExpiredIfDue();
       let charged: Charge;
       try {
-        charged = await charge(limits);
+        // Queued in the same turn, so they go out in order in one statement (batchedCharges).
+        const charges = await Promise.all(Array.from({ length: calls }, () => charge(limits)));
+        charged = charges[charges.length - 1];
       } catch (error) {
-        log.warn("rate limiter unavailable, request allowed without limits", { error });
+        if (outages && isDatabaseUnavailable(error)) outages.report(error);
+        else log.warn("rate limiter unavailable, request allowed without limits", { error });
         return { allowed: true, usage: [] };
       }
       const decision = decide(limits, charged.states);

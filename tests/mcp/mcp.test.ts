@@ -206,6 +206,30 @@ describe("MCP transport rules", () => {
     expect(unknownMethod.error?.code).toBe(-32601);
   });
 
+  it.each([
+    ["a name that is not a string", { name: 5, arguments: {} }, "params.name"],
+    ["arguments as an array", { name: "whoami", arguments: [] }, "params.arguments"],
+    ["arguments as a string", { name: "whoami", arguments: "{}" }, "params.arguments"],
+    ["arguments as null", { name: "whoami", arguments: null }, "params.arguments"],
+    ["a NUL in an argument", { name: "get_connection_status", arguments: { provider: "strava\u0000" } }, "params.arguments.provider"],
+    ["an unpaired surrogate in an argument", { name: "get_connection_status", arguments: { provider: "\ud800" } }, "params.arguments.provider"],
+  ])("answers tools/call with %s as invalid params (-32602) with a short message", async (_case, params, path) => {
+    const answer = await jsonRpcResult(await postMcp(server.url, { jsonrpc: "2.0", id: 41, method: "tools/call", params }, auth()));
+    expect(answer.id).toBe(41);
+    expect(answer.error?.code).toBe(-32602);
+    expect(answer.error?.message).toMatch(new RegExp(`^Invalid params for tools/call: ${path.replace(/\./g, "\\.")}`));
+    expect(answer.error!.message.length).toBeLessThan(200);
+  });
+
+  it("answers a batch's malformed request with -32602 in its place, and the others normally", async () => {
+    const batch = [toolCall("whoami"), { jsonrpc: "2.0", id: "bad", method: "tools/call", params: { name: 5 } }, { jsonrpc: "2.0", id: "list", method: "tools/list" }];
+    const answers = (await (await postMcp(server.url, batch, auth())).json()) as { id: unknown; result?: unknown; error?: { code: number } }[];
+    expect(answers.map((answer) => answer.id)).toEqual([batch[0].id, "bad", "list"]);
+    expect(answers[0].result).toBeDefined();
+    expect(answers[1].error?.code).toBe(-32602);
+    expect(answers[2].result).toBeDefined();
+  });
+
   it("answers notifications with 202", async () => {
     const response = await postMcp(server.url, { jsonrpc: "2.0", method: "notifications/initialized" }, auth());
     expect(response.status).toBe(202);

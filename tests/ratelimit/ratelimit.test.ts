@@ -88,6 +88,24 @@ describe("per-principal limits on /mcp", () => {
     expect(recovered.headers.get("ratelimit")).toMatch(/^"burst";r=2;t=\d+, "monthly";r=9996;t=\d+$/);
   });
 
+  it("charges every request of a JSON-RPC batch, so a batch cannot multiply the limits", async () => {
+    const account = await createAccount(server.pool, "batch-ten", { key: { burstPerMinute: 10 } });
+    const headers = { "x-api-key": account.apiKey };
+    await awaitFreshMinute(server.pool);
+
+    const four = await postMcp(server.url, Array.from({ length: 4 }, () => toolCall("whoami")), headers);
+    expect(four.status).toBe(200);
+    expect(four.headers.get("ratelimit")).toMatch(/^"burst";r=6;t=\d+, "monthly";r=9996;t=\d+$/);
+
+    const seven = await postMcp(server.url, Array.from({ length: 7 }, () => toolCall("whoami")), headers);
+    expect(seven.status).toBe(429);
+    expect(Number(seven.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(await seven.json()).toEqual({ jsonrpc: "2.0", error: { code: -32000, message: expect.stringMatching(/batch of 7 requests/) }, id: null });
+    // Charged one by one: the refused batch's calls up to the burst spent monthly quota, the one over it did not.
+    const keyId = (await server.pool.query<{ id: string }>("SELECT id FROM api_keys WHERE prefix = $1", [account.apiKeyPrefix])).rows[0].id;
+    expect(await counter(server.pool, `key:${keyId}:month`)).toBe(10);
+  });
+
   it("shares counters between two instances on one database", async () => {
     const account = await createAccount(server.pool, "two-instances", { key: { burstPerMinute: 3 } });
     const headers = { "x-api-key": account.apiKey };
