@@ -1,6 +1,6 @@
 // Starts the HTTP service on a ready database and stops it gracefully. Used by main.ts and by tests.
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type pg from "pg";
 import type { Logger } from "winston";
 import { createApp } from "./app.js";
@@ -39,6 +39,7 @@ export async function startServer(config: Config, logger: Logger, boot?: BootInf
 
   const app = createApp({ config, pool, counterPool, logger, outages });
   const server = await listen(app, config);
+  const connections = closeWhenDraining(server);
   const { port } = server.address() as AddressInfo;
   logger.info("listening", { host: config.host, port, publicBaseUrl: config.publicBaseUrl, ...boot });
 
@@ -49,7 +50,7 @@ export async function startServer(config: Config, logger: Logger, boot?: BootInf
     pool,
     close() {
       closing ??= (async () => {
-        await drain(server, config.shutdownGraceMs);
+        await drain(server, connections, config.shutdownGraceMs);
         await Promise.all([pool.end(), counterPool.end()]);
       })();
       return closing;
@@ -60,17 +61,50 @@ export async function startServer(config: Config, logger: Logger, boot?: BootInf
 function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));
-    // Cloud Run's front end keeps connections open for reuse; outlive its idle timeout.
+    // Cloud Run's front end keeps connections open for reuse; outlive its idle timeout. The header
+    // timeout is per request (Node 18+ starts it when a request's first byte arrives, not when the
+    // connection opened), so it can be short: a client that trickles its headers is cut after 20 s.
     server.keepAliveTimeout = 620_000;
-    server.headersTimeout = 630_000;
+    server.headersTimeout = HEADERS_TIMEOUT_MS;
   });
 }
 
+/** The longest a client may take to send a request's headers (slowloris). */
+export const HEADERS_TIMEOUT_MS = 20_000;
+
+interface DrainingConnections {
+  /** From now on every response closes its connection, those in flight included. */
+  startDraining(): void;
+}
+
 /**
- * server.close() stops accepting and waits for in-flight requests; Node closes each keep-alive socket as
- * its response completes, and idle ones at once. Whatever is still open at the deadline is cut.
+ * Without this a busy keep-alive connection would keep being served after SIGTERM: server.close() only
+ * stops new connections (probed: 7,035 requests on 16 connections after SIGTERM, 7 s to exit). Once
+ * draining, each response says `Connection: close`, so Node ends its connection when it is sent.
  */
-async function drain(server: Server, graceMs: number): Promise<void> {
+function closeWhenDraining(server: Server): DrainingConnections {
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
+  server.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => {
+    if (draining) res.setHeader("Connection", "close");
+    inFlight.add(res);
+    res.once("close", () => inFlight.delete(res));
+  });
+  return {
+    startDraining() {
+      draining = true;
+      for (const res of inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
+    },
+  };
+}
+
+/**
+ * Stops accepting, closes idle keep-alive connections at once and every other one as its response
+ * completes (closeWhenDraining), and resolves when the last is closed; whatever is still open at the
+ * grace-period deadline is cut.
+ */
+async function drain(server: Server, connections: DrainingConnections, graceMs: number): Promise<void> {
+  connections.startDraining();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   let timer: NodeJS.Timeout | undefined;

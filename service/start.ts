@@ -31,12 +31,21 @@ async function run(boot: BootInfo | undefined): Promise<void> {
     logger.info(`MCP endpoint ready at ${runtime.config.mcpResourceUrl}`);
   }
 
+  // Each step is attempted whatever happened to the one before (a crashed database must not keep the
+  // embedded cluster from being stopped, nor the process from saying it stopped).
   const shutdown = async (signal: string) => {
     logger.info("shutting down", { signal });
-    await server.close();
-    await runtime.release();
+    let failed = false;
+    for (const [step, run] of [["server", () => server.close()], ["database", () => runtime.release()]] as const) {
+      try {
+        await run();
+      } catch (error) {
+        failed = true;
+        logger.error(`shutdown: stopping the ${step} failed`, { error });
+      }
+    }
     logger.info("stopped");
-    process.exit(0);
+    process.exit(failed ? 1 : 0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));

@@ -62,7 +62,14 @@ export async function startEmbeddedPostgres(
   await cluster.start();
   await createDatabaseIfMissing(cluster);
   log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
-  return { url: connectionUrl(credentials, port), stop: () => cluster.stop() };
+  return {
+    url: connectionUrl(credentials, port),
+    // The package's stop() waits for the postmaster's exit event, which never comes once it has crashed:
+    // a shutdown after a database crash would hang (and the process end without saying it stopped).
+    stop: async () => {
+      if ((await portOfRunningPostmaster(clusterDir)) !== undefined) await cluster.stop();
+    },
+  };
 }
 
 async function createDatabaseIfMissing(cluster: EmbeddedPostgres): Promise<void> {

@@ -64,10 +64,10 @@ export function createOutageLog(logger: ErrorLogger, intervalMs = 10_000): Outag
   };
 }
 
-/** The error's code and message, without a stack trace. */
-function describe(error: unknown): { code?: string; message: string } {
-  if (!(error instanceof Error)) return { message: String(error) };
+/** The error's code and message in one line, without a stack trace. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
   const cause = error instanceof AggregateError && error.errors[0] instanceof Error ? error.errors[0] : error;
   const code = (cause as { code?: unknown }).code;
-  return typeof code === "string" ? { code, message: cause.message } : { message: cause.message };
+  return typeof code === "string" ? `${code}: ${cause.message}` : cause.message;
 }

@@ -39,7 +39,7 @@ describe("createOutageLog", () => {
     const outages = createOutageLog({ error: (message, meta) => lines.push({ message, meta }) }, 10_000);
 
     for (let i = 0; i < 500; i++) outages.report(refused());
-    expect(lines).toEqual([{ message: "database unavailable", meta: { reason: { code: "ECONNREFUSED", message: "connect ECONNREFUSED 127.0.0.1:5432" } } }]);
+    expect(lines).toEqual([{ message: "database unavailable", meta: { reason: "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:5432" } }]);
 
     vi.advanceTimersByTime(10_000);
     expect(lines[1]).toEqual({ message: "database still unavailable", meta: { failures: 499, intervalSeconds: 10 } });
