@@ -6,6 +6,7 @@ import { z } from "zod";
 import { loadConfig } from "./config.js";
 import { Keyring } from "./crypto/envelope.js";
 import { migrate } from "./db/migrate.js";
+import { isDatabaseUnavailable } from "./db/outage.js";
 import { createPool, withTransaction, type Pool } from "./db/pool.js";
 import { createApiKey, listApiKeys, revokeApiKey } from "./identity/api-keys.js";
 import { createTenant, findTenantBySlug } from "./identity/tenants.js";
@@ -19,6 +20,7 @@ const USAGE = `usage: npm run admin -- <command> [options]
   quickstart       --email E [--tenant SLUG] [--password P]   tenant + user + API key in one step
   create-tenant    --slug SLUG --name NAME [--tier free|pro|enterprise]
   create-user      --email E --tenant SLUG [--password P] [--name N] [--tier T] [--role owner|admin|member] [--admin]
+  add-member       --email E --tenant SLUG [--role owner|admin|member]   an existing user joins (another) tenant
   create-api-key   --email E --tenant SLUG [--name N] [--tier T] [--burst N] [--monthly N] [--expires-days N]
   list-api-keys    --tenant SLUG [--email E]
   revoke-api-key   --tenant SLUG --prefix pk_live_XXXXXXXX
@@ -28,6 +30,8 @@ Passwords not given are generated and printed once. API keys are printed once; o
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "lowercase letters, digits and dashes (2-63)");
 const email = z.email();
+const text = (max: number) => z.string().min(1).max(max);
+const role = z.enum(["owner", "admin", "member"]).default("member");
 const tier = z.enum(TIERS).optional();
 const password = z.string().min(10, "at least 10 characters").optional();
 const positive = z.coerce.number().int().positive().optional();
@@ -35,7 +39,7 @@ const STRING_FLAGS = ["email", "tenant", "password", "slug", "name", "tier", "ro
 
 interface Context {
   pool: Pool;
-  bcryptCost: number;
+  passwordHashCost: number;
   masterKey: Buffer;
 }
 
@@ -53,38 +57,44 @@ function command<S extends z.ZodType>(schema: S, handler: (ctx: Context, args: z
 }
 
 const commands = {
-  quickstart: command(z.object({ email, tenant: slug.default("default"), password }), ({ pool, bcryptCost }, args) =>
+  quickstart: command(z.object({ email, tenant: slug.default("default"), password }), ({ pool, passwordHashCost }, args) =>
     withTransaction(pool, async (db) => {
       const tenant = (await findTenantBySlug(db, args.tenant)) ?? (await createTenant(db, { slug: args.tenant, name: args.tenant }));
       const secret = args.password ?? generatedPassword();
-      const user = await createUser(db, { email: args.email, password: secret }, bcryptCost);
+      const user = await createUser(db, { email: args.email, password: secret }, passwordHashCost);
       await addMembership(db, { tenantId: tenant.id, userId: user.id, role: "owner" });
       const { key } = await createApiKey(db, { tenantId: tenant.id, userId: user.id, name: "quickstart" });
       return { tenant: tenant.slug, email: user.email, password: args.password ? "(as given)" : secret, apiKey: key };
     })),
 
-  "create-tenant": command(z.object({ slug, name: z.string().min(1).max(200), tier }), async ({ pool }, args) => {
+  "create-tenant": command(z.object({ slug, name: text(200), tier }), async ({ pool }, args) => {
     const tenant = await createTenant(pool, args);
     return { tenant: tenant.slug, id: tenant.id, tier: tenant.tier };
   }),
 
   "create-user": command(
     z.object({
-      email, tenant: slug, password, name: z.string().max(200).optional(), tier,
-      role: z.enum(["owner", "admin", "member"]).default("member"), admin: z.boolean().default(false),
+      email, tenant: slug, password, name: text(200).optional(), tier, role, admin: z.boolean().default(false),
     }),
-    ({ pool, bcryptCost }, args) =>
+    ({ pool, passwordHashCost }, args) =>
       withTransaction(pool, async (db) => {
         const tenant = await requireTenant(db, args.tenant);
         const secret = args.password ?? generatedPassword();
-        const user = await createUser(db, { email: args.email, password: secret, displayName: args.name, tier: args.tier, isAdmin: args.admin }, bcryptCost);
+        const user = await createUser(db, { email: args.email, password: secret, displayName: args.name, tier: args.tier, isAdmin: args.admin }, passwordHashCost);
         await addMembership(db, { tenantId: tenant.id, userId: user.id, role: args.role });
         return { id: user.id, email: user.email, tenant: tenant.slug, role: args.role, tier: user.tier, password: args.password ? "(as given)" : secret };
       }),
   ),
 
+  "add-member": command(z.object({ email, tenant: slug, role }), async ({ pool }, args) => {
+    const tenant = await requireTenant(pool, args.tenant);
+    const user = await requireUser(pool, args.email);
+    await addMembership(pool, { tenantId: tenant.id, userId: user.id, role: args.role });
+    return { email: user.email, tenant: tenant.slug, role: args.role };
+  }),
+
   "create-api-key": command(
-    z.object({ email, tenant: slug, name: z.string().min(1).max(200).default("cli"), tier, burst: positive, monthly: positive, "expires-days": positive }),
+    z.object({ email, tenant: slug, name: text(200).default("cli"), tier, burst: positive, monthly: positive, "expires-days": positive }),
     async ({ pool }, args) => {
       const tenant = await requireTenant(pool, args.tenant);
       const user = await requireUser(pool, args.email);
@@ -134,6 +144,20 @@ function print(value: unknown): void {
   console.log(JSON.stringify(value, null, 2));
 }
 
+// What went wrong in words an operator can act on, never PostgreSQL's raw text alone.
+const ALREADY_EXISTS: Record<string, string> = {
+  users_email_key: "a user with this email already exists (add-member puts an existing user in another tenant)",
+  tenants_slug_key: "a tenant with this slug already exists",
+};
+
+function explain(error: unknown): string {
+  if (isDatabaseUnavailable(error)) return `cannot reach the database (${(error as Error).message || "connection refused"}); is it running, and is DATABASE_URL right?`;
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  if (code === "23505") return ALREADY_EXISTS[constraint ?? ""] ?? "already exists";
+  if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return `the database refused the command (SQLSTATE ${code})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 async function main(): Promise<number> {
   const [name, ...rest] = process.argv.slice(2);
   if (!name || !(name in commands)) {
@@ -152,12 +176,11 @@ async function main(): Promise<number> {
   const pool = createPool({ ...runtime.config.database, poolMax: 2 });
   try {
     await migrate(pool);
-    await commands[name as keyof typeof commands]({ pool, bcryptCost: runtime.config.bcryptCost, masterKey: runtime.config.encryptionMasterKey }, values);
+    await commands[name as keyof typeof commands]({ pool, passwordHashCost: runtime.config.passwordHashCost, masterKey: runtime.config.encryptionMasterKey }, values);
     return 0;
   } catch (error) {
-    const { code, detail } = error as { code?: string; detail?: string };
-    if (error instanceof UsageError || code === "23505") {
-      console.error(code === "23505" ? `already exists: ${detail ?? ""}` : (error as Error).message);
+    if (error instanceof UsageError) {
+      console.error(error.message);
       return 1;
     }
     throw error;
@@ -168,6 +191,6 @@ async function main(): Promise<number> {
 }
 
 process.exitCode = await main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(explain(error));
   return 1;
 });

@@ -31,7 +31,8 @@ export interface Config {
   logLevel: LogLevel;
   googleCloudProject?: string;
   shutdownGraceMs: number;
-  bcryptCost: number;
+  /** scrypt's cost exponent (log2 N) for new password hashes (identity/passwords.ts). */
+  passwordHashCost: number;
   /** 32-byte master key wrapping the data keys; generated into dataDir locally, required in production. */
   encryptionMasterKey?: Buffer;
   /** Fetching OAuth Client ID Metadata Documents (oauth/client-metadata-documents.ts). */
@@ -65,7 +66,7 @@ const envSchema = z.object({
   LOG_LEVEL: logLevelSchema,
   GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(8_000),
-  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(20).default(15),
   CLIENT_METADATA_ALLOW_PRIVATE_ADDRESSES: z.enum(["true", "false"]).default("false"),
   CLIENT_METADATA_CA: z.string().includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" }).optional(),
   TOKEN_ENCRYPTION_KEY: z
@@ -113,7 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: e.LOG_LEVEL,
     googleCloudProject: e.GOOGLE_CLOUD_PROJECT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
-    bcryptCost: e.BCRYPT_COST,
+    passwordHashCost: e.PASSWORD_HASH_COST,
     encryptionMasterKey: e.TOKEN_ENCRYPTION_KEY,
     clientMetadataDocuments: {
       allowPrivateAddresses: e.CLIENT_METADATA_ALLOW_PRIVATE_ADDRESSES === "true",

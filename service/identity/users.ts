@@ -1,5 +1,5 @@
-import bcrypt from "bcryptjs";
 import type { Queryable } from "../db/pool.js";
+import { hashPassword, needsRehash, verifyPassword } from "./passwords.js";
 import type { Tier } from "./tiers.js";
 
 export interface User {
@@ -28,8 +28,9 @@ export interface NewUser {
   isAdmin?: boolean;
 }
 
-export async function createUser(db: Queryable, input: NewUser, bcryptCost: number): Promise<User> {
-  const passwordHash = await bcrypt.hash(input.password, bcryptCost);
+/** `passwordCost`: config.passwordHashCost (passwords.ts). */
+export async function createUser(db: Queryable, input: NewUser, passwordCost: number): Promise<User> {
+  const passwordHash = await hashPassword(input.password, passwordCost);
   const { rows } = await db.query<User>(
     `INSERT INTO users (email, password_hash, display_name, tier, is_admin)
      VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
@@ -70,24 +71,23 @@ export async function listMemberships(db: Queryable, userId: string): Promise<Me
 }
 
 // Compared against when the email is unknown, so that a miss costs as much as a wrong password. Hashed
-// on first use, per cost (the configured one, which new passwords are hashed at), rather than at
-// import: at cost 10+ that is ~100 ms of cold start. A memo of a pure function, not shared state.
+// on first use, per cost, rather than at import (cold start). A memo of a pure function, not shared state.
 const unknownUserHashes = new Map<number, Promise<string>>();
 
-function unknownUserHash(bcryptCost: number): Promise<string> {
-  let hash = unknownUserHashes.get(bcryptCost);
+function unknownUserHash(passwordCost: number): Promise<string> {
+  let hash = unknownUserHashes.get(passwordCost);
   if (!hash) {
-    hash = bcrypt.hash("pierre-unknown-user", bcryptCost);
-    unknownUserHashes.set(bcryptCost, hash);
+    hash = hashPassword("pierre-unknown-user", passwordCost);
+    unknownUserHashes.set(passwordCost, hash);
   }
   return hash;
 }
 
 /**
- * The active user with this email and password, or undefined; timing does not reveal which part failed
- * (bcryptCost: the configured cost, see unknownUserHash).
+ * The active user with this email and password, or undefined; timing does not reveal which part failed.
+ * A matching hash older or weaker than `passwordCost` (config.passwordHashCost) is replaced on the way.
  */
-export async function verifyCredentials(db: Queryable, email: string, password: string, bcryptCost: number): Promise<User | undefined> {
+export async function verifyCredentials(db: Queryable, email: string, password: string, passwordCost: number): Promise<User | undefined> {
   const { rows } = await db.query<User & { passwordHash: string; disabledAt: Date | null }>(
     `SELECT ${COLUMNS}, password_hash AS "passwordHash", disabled_at AS "disabledAt"
      FROM users WHERE lower(email) = lower($1)`,
@@ -95,10 +95,16 @@ export async function verifyCredentials(db: Queryable, email: string, password: 
   );
   const row = rows[0];
   if (!row) {
-    await bcrypt.compare(password, await unknownUserHash(bcryptCost));
+    await verifyPassword(password, await unknownUserHash(passwordCost));
     return undefined;
   }
   const { passwordHash, disabledAt, ...user } = row;
-  const matches = await bcrypt.compare(password, passwordHash);
-  return matches && !disabledAt ? user : undefined;
+  if (!(await verifyPassword(password, passwordHash)) || disabledAt) return undefined;
+  if (needsRehash(passwordHash, passwordCost)) {
+    // Only if unchanged meanwhile: a password reset racing this sign-in wins.
+    await db.query(`UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`, [
+      await hashPassword(password, passwordCost), user.id, passwordHash,
+    ]);
+  }
+  return user;
 }

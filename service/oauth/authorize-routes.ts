@@ -6,7 +6,9 @@ import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "../config.js";
 import { unstorableTextPath } from "../http/storable-text.js";
+import { recordSignInFailure, recordSignInSuccess, signInWaitSeconds } from "../identity/sign-in-throttle.js";
 import { listMemberships, verifyCredentials } from "../identity/users.js";
+import { clientAddressKey } from "../ratelimit/policies.js";
 import { recordAudit } from "./audit.js";
 import {
   createAuthorizationRequest, findPendingAuthorization, recordFailedSignIn, rememberSignedInUser,
@@ -90,8 +92,18 @@ export function authorizeRoutes({ config, pool, grants, logger }: Deps): Router 
     if (!userId) {
       const email = form.email?.trim() ?? "";
       if (!email || !form.password) return sendSignInPage(res, 400, context, { email, error: "Enter your email and password." });
-      const user = await verifyCredentials(pool, email, form.password, config.bcryptCost);
-      if (!user) return failedSignIn(req, res, pending, context, email, refuse);
+      const address = clientAddressKey(req.ip);
+      const wait = await signInWaitSeconds(pool, email, address);
+      if (wait > 0) {
+        res.set("Retry-After", String(wait));
+        return sendSignInPage(res, 429, context, { email, error: `Too many failed sign-ins for this account. Try again in ${formatWait(wait)}.` });
+      }
+      const user = await verifyCredentials(pool, email, form.password, config.passwordHashCost);
+      if (!user) {
+        await recordSignInFailure(pool, email, address);
+        return failedSignIn(req, res, pending, context, email, refuse);
+      }
+      await recordSignInSuccess(pool, email, address);
       userId = user.id;
     }
 
@@ -174,6 +186,10 @@ function redirect(res: Response, config: Config, redirectUri: string, state: str
     target.searchParams.set(name, value);
   }
   res.set("Cache-Control", "no-store").redirect(303, target.href);
+}
+
+function formatWait(seconds: number): string {
+  return seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
 }
 
 function sendUnstorable(res: Response): void {

@@ -7,11 +7,13 @@
 //   token families           a day after revocation, or once every token of the grant has expired: no
 //                            refresh token left that expired less than an access token's lifetime ago
 //                            (access tokens are issued with a refresh token, and live an hour);
-//   revoked access tokens    once the token would have expired anyway.
+//   revoked access tokens    once the token would have expired anyway;
+//   sign-in failures         once older than every window of identity/sign-in-throttle.ts.
 //
 // Deleting a family bumps the credential epoch (its trigger fires per statement, even for no rows), so
 // families are only deleted when some are due.
 import type { Queryable } from "../db/pool.js";
+import { deleteStaleSignInFailures } from "../identity/sign-in-throttle.js";
 import { ACCESS_TOKEN_TTL_SECONDS } from "./lifetimes.js";
 
 const CODE_REPLAY_WINDOW = "1 day";
@@ -23,6 +25,7 @@ export interface OAuthCleanupResult {
   refreshTokens: number;
   tokenFamilies: number;
   revokedAccessTokens: number;
+  signInFailures: number;
 }
 
 export async function deleteExpiredOAuthState(db: Queryable, batch: number): Promise<OAuthCleanupResult> {
@@ -57,5 +60,6 @@ export async function deleteExpiredOAuthState(db: Queryable, batch: number): Pro
     `DELETE FROM oauth2_revoked_access_tokens WHERE jti IN (
        SELECT jti FROM oauth2_revoked_access_tokens WHERE expires_at < now() LIMIT $1)`,
   );
-  return { authorizationRequests, authorizationCodes, refreshTokens, tokenFamilies, revokedAccessTokens };
+  const signInFailures = await deleteStaleSignInFailures(db, batch);
+  return { authorizationRequests, authorizationCodes, refreshTokens, tokenFamilies, revokedAccessTokens, signInFailures };
 }

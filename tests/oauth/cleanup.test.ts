@@ -39,7 +39,7 @@ describe("deleteExpiredOAuthState", () => {
     // Nothing is due yet: nothing is deleted, and the epoch stays.
     const epochBefore = await epoch();
     expect(await deleteExpiredOAuthState(server.pool, 100)).toEqual({
-      authorizationRequests: 0, authorizationCodes: 0, refreshTokens: 0, tokenFamilies: 0, revokedAccessTokens: 0,
+      authorizationRequests: 0, authorizationCodes: 0, refreshTokens: 0, tokenFamilies: 0, revokedAccessTokens: 0, signInFailures: 0,
     });
     expect(await epoch()).toBe(epochBefore);
 

@@ -14,7 +14,7 @@ import type { TestServer } from "../support/server.js";
 export const PASSWORD = "correct horse battery staple";
 
 export async function createMember(server: TestServer, email: string, tenantSlugs: string[] = [`t-${randomBytes(4).toString("hex")}`]) {
-  const user = await createUser(server.pool, { email, password: PASSWORD }, server.config.bcryptCost);
+  const user = await createUser(server.pool, { email, password: PASSWORD }, server.config.passwordHashCost);
   const tenantIds: string[] = [];
   for (const slug of tenantSlugs) {
     const tenant = await createTenant(server.pool, { slug, name: `Team ${slug}` });

@@ -8,7 +8,7 @@ let env: Record<string, string>;
 let pool: pg.Pool;
 beforeAll(async () => {
   const url = await createTestDatabase();
-  env = { DATABASE_URL: url, BCRYPT_COST: "4" };
+  env = { DATABASE_URL: url, PASSWORD_HASH_COST: "4" };
   pool = new pg.Pool({ connectionString: url, max: 2 });
 });
 afterAll(() => pool.end());
@@ -16,6 +16,19 @@ afterAll(() => pool.end());
 const admin = (...args: string[]) => runScript("service/admin.ts", args, env);
 
 describe("admin CLI", () => {
+  it("adds an existing user to a second tenant", async () => {
+    for (const tenant of ["first-team", "second-team"]) expect((await admin("create-tenant", "--slug", tenant, "--name", tenant)).code).toBe(0);
+    expect((await admin("create-user", "--email", "both@teams.example", "--tenant", "first-team")).code).toBe(0);
+    const added = await admin("add-member", "--email", "both@teams.example", "--tenant", "second-team", "--role", "admin");
+    expect(added.code).toBe(0);
+    expect(JSON.parse(added.stdout)).toEqual({ email: "both@teams.example", tenant: "second-team", role: "admin" });
+    const { rows } = await pool.query(
+      `SELECT t.slug, m.role FROM tenant_memberships m JOIN tenants t ON t.id = m.tenant_id JOIN users u ON u.id = m.user_id
+       WHERE u.email = 'both@teams.example' ORDER BY t.slug`,
+    );
+    expect(rows).toEqual([{ slug: "first-team", role: "member" }, { slug: "second-team", role: "admin" }]);
+  });
+
   it("creates a tenant, a user and an API key that authenticates, printing the key once", async () => {
     expect((await admin("create-tenant", "--slug", "acme", "--name", "Acme Running", "--tier", "pro")).code).toBe(0);
     const user = await admin("create-user", "--email", "coach@acme.example", "--tenant", "acme", "--role", "owner");
@@ -44,9 +57,16 @@ describe("admin CLI", () => {
     expect(missingTenant).toMatchObject({ code: 1, stderr: expect.stringMatching(/no tenant nosuch/) });
     const duplicate = await admin("create-tenant", "--slug", "acme", "--name", "Again");
     expect(duplicate).toMatchObject({ code: 1, stderr: expect.stringMatching(/already exists/) });
+    const sameUser = await admin("create-user", "--email", "coach@acme.example", "--tenant", "acme");
+    expect(sameUser).toMatchObject({ code: 1, stderr: expect.stringMatching(/a user with this email already exists \(add-member/) });
+    const unreachable = await runScript("service/admin.ts", ["list-api-keys", "--tenant", "acme"], { ...env, DATABASE_URL: "postgres://nobody:x@127.0.0.1:1/none" });
+    expect(unreachable).toMatchObject({ code: 1, stderr: expect.stringMatching(/^cannot reach the database/) });
     const unknown = await admin("frobnicate");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/usage: npm run admin/);
-    for (const run of [badEmail, missingTenant, duplicate, unknown]) expect(run.stderr).not.toMatch(/\n\s+at /);
+    for (const run of [badEmail, missingTenant, duplicate, sameUser, unreachable, unknown]) {
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(run.stderr).not.toMatch(/Key \(|duplicate key|violates/);
+    }
   });
 });

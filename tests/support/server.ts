@@ -25,7 +25,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     HOST: "127.0.0.1",
     PORT: "0",
     DATABASE_URL: databaseUrl,
-    BCRYPT_COST: "4",
+    PASSWORD_HASH_COST: "4",
     SHUTDOWN_GRACE_MS: "3000",
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     LOG_LEVEL: "debug",
