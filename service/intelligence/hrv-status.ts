@@ -1,0 +1,30 @@
+// Today's HRV against the athlete's own baseline: ln(rMSSD) compared with the mean and SD of ln(rMSSD)
+// over the previous 7 days (Plews et al., "Training adaptation and heart rate variability in elite
+// endurance athletes", Sports Med 43 (2013) 773-781, recommend the log-transformed rolling baseline).
+// Score = clamp(50 + 25 z, 0, 100): at baseline 50, one SD above 75, two SD below 0.
+import { dayOf } from "./calendar.js";
+import type { HrvSample } from "./types.js";
+
+const BASELINE_DAYS = 7;
+const MIN_BASELINE_SAMPLES = 3;
+
+export interface HrvStatus {
+  rmssd: number;
+  baselineRmssd: number;
+  z: number;
+  score: number;
+}
+
+/** Undefined without a reading today or without 3 readings in the 7 days before. */
+export function hrvStatus(samples: readonly HrvSample[], today: string): HrvStatus | undefined {
+  const end = dayOf(today);
+  const todays = samples.find((s) => dayOf(s.date) === end && s.rmssd > 0);
+  const baseline = samples.filter((s) => s.rmssd > 0 && dayOf(s.date) < end && dayOf(s.date) >= end - BASELINE_DAYS).map((s) => Math.log(s.rmssd));
+  if (!todays || baseline.length < MIN_BASELINE_SAMPLES) return undefined;
+  const mean = baseline.reduce((a, b) => a + b, 0) / baseline.length;
+  const sd = Math.sqrt(baseline.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (baseline.length - 1));
+  // A perfectly flat baseline has no spread: any change is then treated as one SD per 5% of the mean.
+  const spread = sd > 0 ? sd : Math.log(1.05);
+  const z = (Math.log(todays.rmssd) - mean) / spread;
+  return { rmssd: todays.rmssd, baselineRmssd: Math.exp(mean), z, score: Math.min(100, Math.max(0, 50 + 25 * z)) };
+}
