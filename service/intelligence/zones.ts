@@ -2,7 +2,8 @@
 //   Heart rate: Karvonen (Karvonen, Kentala & Mustala 1957): rest + % x (max - rest), zone edges at
 //     50/60/70/80/90/100% of heart-rate reserve.
 //   Power: Coggan's levels (Allen & Coggan 2010) at 55/75/90/105/120/150% of FTP.
-//   Pace: Daniels' intensities (Daniels' Running Formula): E 59-74% of VDOT, M = marathon race pace,
+//   Pace: Daniels' intensities (Daniels' Running Formula): E 63-74% of VDOT (the book's 59-74%, with the
+//     slow end where its 3rd-edition pace table puts it), M = marathon race pace,
 //     T = one-hour race pace (~88%), I = 97.5-100%, R = 105-110%, each converted to a pace through the
 //     oxygen-cost equation.
 import { RACE_DISTANCES, raceTimeForVdot, velocityForOxygenCost } from "./vdot.js";
@@ -48,7 +49,7 @@ export function paceZones(vdot: number): PaceZone[] {
   const marathon = raceTimeForVdot(vdot, RACE_DISTANCES.marathon) / (RACE_DISTANCES.marathon / 1000);
   const threshold = thresholdPaceForVdot(vdot);
   return [
-    { name: "easy", fastestSecPerKm: paceAt(vdot, 0.74), slowestSecPerKm: paceAt(vdot, 0.59) },
+    { name: "easy", fastestSecPerKm: paceAt(vdot, 0.74), slowestSecPerKm: paceAt(vdot, 0.63) },
     { name: "marathon", fastestSecPerKm: marathon, slowestSecPerKm: marathon },
     { name: "threshold", fastestSecPerKm: threshold, slowestSecPerKm: threshold },
     { name: "interval", fastestSecPerKm: paceAt(vdot, 1.0), slowestSecPerKm: paceAt(vdot, 0.975) },
