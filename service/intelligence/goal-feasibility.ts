@@ -5,9 +5,9 @@
 //   Race-time goals: the VDOT the target needs against the current VDOT. The improvement rate assumed
 //     attainable is ours, stated so it can be challenged: about 1 VDOT point per 4 weeks of training.
 import { bestVdot } from "./best-vdot.js";
-import { dayOf, localDay } from "./calendar.js";
+import { dayOf } from "./calendar.js";
 import { cumulativeTotal, isCumulative, type GoalInput } from "./goals.js";
-import { RACE_FITNESS_WINDOW_DAYS } from "./goal-progress.js";
+import { RECENT_FITNESS_DAYS, recentActivities } from "./recent.js";
 import type { ActivityInput, Provenance } from "./types.js";
 import { vdotFromRace } from "./vdot.js";
 
@@ -50,11 +50,7 @@ export function goalFeasibility(goal: GoalInput, activities: readonly ActivityIn
   }
   if (goal.raceDistanceMeters === undefined) return { ...base, verdict: "unknown", required: null, current: null, ratio: null, reasons: [], missing: ["raceDistanceMeters"] };
   const required = vdotFromRace(goal.raceDistanceMeters, goal.targetValue);
-  const recent = activities.filter((a) => {
-    const day = localDay(a.startTime, a.utcOffsetMinutes);
-    return day <= now && day > now - RACE_FITNESS_WINDOW_DAYS;
-  });
-  const best = bestVdot(recent);
+  const best = bestVdot(recentActivities(activities, today, RECENT_FITNESS_DAYS));
   if (!best) return { ...base, verdict: "unknown", required, current: null, ratio: null, reasons: ["no run in the last 90 days to measure fitness"], missing: ["a run in the last 90 days"] };
   const gap = required - best.vdot;
   const attainable = VDOT_GAIN_PER_WEEK * weeksRemaining;

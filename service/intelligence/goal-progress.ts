@@ -2,12 +2,11 @@
 // target, and the projection at the current rate. Race-time goals: the predicted time (VDOT of the best
 // run in the last 90 days) against the target time.
 import { bestVdot } from "./best-vdot.js";
-import { dayOf, localDay } from "./calendar.js";
+import { dayOf } from "./calendar.js";
 import { cumulativeTotal, GOAL_UNITS, isCumulative, type GoalInput } from "./goals.js";
+import { RECENT_FITNESS_DAYS, recentActivities } from "./recent.js";
 import type { ActivityInput, Provenance } from "./types.js";
 import { raceTimeForVdot } from "./vdot.js";
-
-export const RACE_FITNESS_WINDOW_DAYS = 90;
 
 export interface GoalProgress extends Provenance {
   goalId: string;
@@ -48,11 +47,7 @@ export function goalProgress(goal: GoalInput, activities: readonly ActivityInput
     };
   }
   const distance = goal.raceDistanceMeters;
-  const recent = activities.filter((a) => {
-    const day = localDay(a.startTime, a.utcOffsetMinutes);
-    return day <= now && day > now - RACE_FITNESS_WINDOW_DAYS;
-  });
-  const best = bestVdot(recent);
+  const best = bestVdot(recentActivities(activities, today, RECENT_FITNESS_DAYS));
   if (distance === undefined || !best) {
     const missing = distance === undefined ? ["raceDistanceMeters"] : ["a run in the last 90 days"];
     return { ...base, current: null, percentComplete: null, expectedByNow: null, projectedAtTargetDate: null, onTrack: null, estimated: [], missing };

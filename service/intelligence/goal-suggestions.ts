@@ -2,7 +2,8 @@
 // weeks (the common progression rule, within the 1.3 acute:chronic bound), one more session per week
 // (up to 5), and for runners a 10k time one VDOT point better in 12 weeks.
 import { bestVdot } from "./best-vdot.js";
-import { dateOf, dayOf, localDay } from "./calendar.js";
+import { dateOf, dayOf } from "./calendar.js";
+import { recentActivities } from "./recent.js";
 import { sportFamily, type SportFamily } from "./sport.js";
 import type { GoalType } from "./goals.js";
 import type { ActivityInput, Provenance } from "./types.js";
@@ -26,10 +27,7 @@ const RECENT_DAYS = 28;
 
 export function suggestGoals(activities: readonly ActivityInput[], today: string): GoalSuggestions {
   const now = dayOf(today);
-  const recent = activities.filter((a) => {
-    const day = localDay(a.startTime, a.utcOffsetMinutes);
-    return day <= now && day > now - RECENT_DAYS;
-  });
+  const recent = recentActivities(activities, today, RECENT_DAYS);
   const byFamily = new Map<SportFamily, ActivityInput[]>();
   for (const activity of recent) {
     const family = sportFamily(activity.sport);

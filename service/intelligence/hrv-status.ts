@@ -15,12 +15,12 @@ export interface HrvStatus {
   score: number;
 }
 
-/** Undefined without a reading today or without 3 readings in the 7 days before. */
-export function hrvStatus(samples: readonly HrvSample[], today: string): HrvStatus | undefined {
+/** Null without a reading today or without 3 readings in the 7 days before. */
+export function hrvStatus(samples: readonly HrvSample[], today: string): HrvStatus | null {
   const end = dayOf(today);
   const todays = samples.find((s) => dayOf(s.date) === end && s.rmssd > 0);
   const baseline = samples.filter((s) => s.rmssd > 0 && dayOf(s.date) < end && dayOf(s.date) >= end - BASELINE_DAYS).map((s) => Math.log(s.rmssd));
-  if (!todays || baseline.length < MIN_BASELINE_SAMPLES) return undefined;
+  if (!todays || baseline.length < MIN_BASELINE_SAMPLES) return null;
   const mean = baseline.reduce((a, b) => a + b, 0) / baseline.length;
   const sd = Math.sqrt(baseline.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (baseline.length - 1));
   // A perfectly flat baseline has no spread: any change is then treated as one SD per 5% of the mean.

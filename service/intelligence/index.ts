@@ -3,6 +3,7 @@
 export * from "./types.js";
 export { dateOf, dayOf, localDay, weekdayOf, WEEKDAYS, type Weekday } from "./calendar.js";
 export { sportFamily, type SportFamily } from "./sport.js";
+export { recentActivities, RECENT_FITNESS_DAYS } from "./recent.js";
 export { normalizedPower } from "./normalized-power.js";
 export { resolveThresholds, type ThresholdName, type ThresholdValue, type Thresholds } from "./thresholds.js";
 export { activityStress, type ActivityStress, type StressMethod } from "./training-stress.js";

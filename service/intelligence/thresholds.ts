@@ -7,6 +7,8 @@
 //   Max HR: highest heart rate recorded; else Tanaka, Monahan & Seals 2001: 208 - 0.7 x age.
 //   Resting HR: 60 bpm population default (as the reference server) when not configured.
 //   Threshold pace: the one-hour pace at the best run's VDOT (Daniels).
+// Estimates take the best effort among the activities given: pass the recent ones (recentActivities with
+// RECENT_FITNESS_DAYS), since last year's best is not today's threshold.
 import { bestRollingAverage } from "./best-effort.js";
 import { bestVdot } from "./best-vdot.js";
 import { trainingSeconds } from "./activity-time.js";

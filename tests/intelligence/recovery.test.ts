@@ -64,8 +64,8 @@ describe("HRV status", () => {
   });
 
   it("needs today's reading and 3 baseline days", () => {
-    expect(hrvStatus(baseline, "2026-01-07")).toBeUndefined();
-    expect(hrvStatus([baseline[0], { date: "2026-01-07", rmssd: 60 }], "2026-01-07")).toBeUndefined();
+    expect(hrvStatus(baseline, "2026-01-07")).toBeNull();
+    expect(hrvStatus([baseline[0], { date: "2026-01-07", rmssd: 60 }], "2026-01-07")).toBeNull();
   });
 });
 

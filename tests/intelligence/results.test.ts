@@ -52,7 +52,7 @@ function everyResult(activities: ActivityInput[], config: FitnessConfig): Record
   const load = analyzeTrainingLoad(series, today);
   const nights = Array.from({ length: 8 }, (_, i) => sleepNight(dateOf(dayOf(today) - 7 + i), { durationMinutes: 400 + 10 * i, deepMinutes: 80, remMinutes: 100, efficiencyPercent: 88 }));
   const sleep = activities.length ? sleepQuality(nights[7]) : null;
-  const hrv = hrvStatus(activities.length ? Array.from({ length: 8 }, (_, i) => ({ date: dateOf(dayOf(today) - 7 + i), rmssd: 55 + (i % 3) })) : [], today) ?? null;
+  const hrv = hrvStatus(activities.length ? Array.from({ length: 8 }, (_, i) => ({ date: dateOf(dayOf(today) - 7 + i), rmssd: 55 + (i % 3) })) : [], today);
   const recovery = recoveryScore({ tsb: load.tsb, sleep, hrv });
   const patterns = detectPatterns(activities, series, today);
   const goal: GoalInput = { id: "g", type: "race_time", targetValue: hms("45:00"), raceDistanceMeters: 10_000, startDate: "2026-01-01", targetDate: "2026-06-01" };
