@@ -7,6 +7,7 @@ import {
   analyzeTrainingLoad,
   activityStress,
   buildDailyTssSeries,
+  compareActivities,
   dailyNutrition,
   dateOf,
   dayOf,
@@ -24,6 +25,7 @@ import {
   sleepTrends,
   suggestGoals,
   suggestRestDay,
+  trainingRecommendations,
   type ActivityInput,
   type FitnessConfig,
   type GoalInput,
@@ -55,6 +57,7 @@ function everyResult(activities: ActivityInput[], config: FitnessConfig): Record
   const hrv = hrvStatus(activities.length ? Array.from({ length: 8 }, (_, i) => ({ date: dateOf(dayOf(today) - 7 + i), rmssd: 55 + (i % 3) })) : [], today);
   const recovery = recoveryScore({ tsb: load.tsb, sleep, hrv });
   const patterns = detectPatterns(activities, series, today);
+  const fitness = fitnessScore(activities.map((a) => activityStress(a, thresholds)), load.ctl, today);
   const goal: GoalInput = { id: "g", type: "race_time", targetValue: hms("45:00"), raceDistanceMeters: 10_000, startDate: "2026-01-01", targetDate: "2026-06-01" };
   return {
     thresholds,
@@ -63,7 +66,9 @@ function everyResult(activities: ActivityInput[], config: FitnessConfig): Record
     stresses: activities.map((a) => activityStress(a, thresholds)),
     analyses: activities.map((a) => analyzeActivity(a, thresholds, config)),
     zones: personalizedZones(thresholds),
-    fitness: fitnessScore(activities.map((a) => activityStress(a, thresholds)), load.ctl, today),
+    fitness,
+    comparison: activities.length ? compareActivities(activities[0], activities[activities.length - 1], thresholds, config) : null,
+    recommendations: trainingRecommendations({ load, fitness, patterns, recovery }),
     prediction: predictRaceTime(activities, 21_097.5),
     trend: performanceTrend(activities, { metric: "power", from: "2026-01-01", today }),
     patterns,
