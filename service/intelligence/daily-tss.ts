@@ -15,6 +15,8 @@ export interface DailyTssSeries extends Provenance {
   tss: number[];
   activityCount: number;
   methods: Record<StressMethod, number>;
+  /** Thresholds the TSS was computed with: a cached series is stale once these change. */
+  basis: { ftp: number | null; lthr: number | null; thresholdPaceSecPerKm: number | null };
 }
 
 export function buildDailyTssSeries(activities: readonly ActivityInput[], thresholds: Thresholds, through: string): DailyTssSeries {
@@ -33,10 +35,11 @@ export function buildDailyTssSeries(activities: readonly ActivityInput[], thresh
     if (day < first) first = day;
   }
   const merged = mergeProvenance(...provenance);
+  const basis = { ftp: thresholds.ftp.value, lthr: thresholds.lthr.value, thresholdPaceSecPerKm: thresholds.thresholdPaceSecPerKm.value };
   if (first === Infinity) {
-    return { firstDate: null, throughDate: through, tss: [], activityCount: 0, methods, estimated: merged.estimated, missing: ["activities"] };
+    return { firstDate: null, throughDate: through, tss: [], activityCount: 0, methods, basis, estimated: merged.estimated, missing: ["activities"] };
   }
   const tss = new Array<number>(last - first + 1).fill(0);
   for (const [day, value] of byDay) tss[day - first] += value;
-  return { firstDate: dateOf(first), throughDate: through, tss, activityCount: provenance.length, methods, ...merged };
+  return { firstDate: dateOf(first), throughDate: through, tss, activityCount: provenance.length, methods, basis, ...merged };
 }

@@ -41,7 +41,8 @@ export function goalProgress(goal: GoalInput, activities: readonly ActivityInput
       percentComplete: (100 * current) / goal.targetValue,
       expectedByNow,
       projectedAtTargetDate: projected,
-      onTrack: current >= goal.targetValue || (projected !== null && projected >= goal.targetValue),
+      // Not started yet: nothing to be on or off track with.
+      onTrack: daysElapsed === 0 ? null : current >= goal.targetValue || (projected !== null && projected >= goal.targetValue),
       estimated: [],
       missing: [],
     };

@@ -49,14 +49,14 @@ export function suggestRestDay(inputs: {
   };
 }
 
+/** Training days in a row ending today, or yesterday when today has no session (yet). */
 function consecutiveTrainingDays(series: DailyTssSeries, today: string): number {
   if (series.firstDate === null) return 0;
   const first = dayOf(series.firstDate);
+  const trained = (day: number) => day >= first && day - first < series.tss.length && series.tss[day - first] > 0;
+  let day = dayOf(today);
+  if (!trained(day)) day -= 1;
   let count = 0;
-  for (let day = dayOf(today); day >= first; day -= 1) {
-    const index = day - first;
-    if (index >= series.tss.length || !(series.tss[index] > 0)) break;
-    count += 1;
-  }
+  for (; trained(day); day -= 1) count += 1;
   return count;
 }

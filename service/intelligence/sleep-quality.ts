@@ -48,7 +48,8 @@ export function sleepQuality(night: SleepNight): SleepQuality {
 
   const inBed = (Date.parse(night.end) - Date.parse(night.start)) / 60_000;
   let efficiencyPercent = night.efficiencyPercent ?? null;
-  if (efficiencyPercent === null && inBed > 0 && night.awakeMinutes !== undefined) {
+  // Time asleep over time in bed, when time asleep is known independently of time in bed.
+  if (efficiencyPercent === null && inBed > 0 && (night.durationMinutes !== undefined || night.awakeMinutes !== undefined)) {
     efficiencyPercent = Math.min(100, (100 * asleep) / inBed);
     estimated.push("sleep efficiency (time asleep / time in bed)");
   }

@@ -20,6 +20,10 @@ describe("goal progress", () => {
     expect(progress.daysRemaining).toBe(16);
   });
 
+  it("before its start date a goal is neither on nor off track", () => {
+    expect(goalProgress(distanceGoal, runs("2025-12-01", 3), "2025-12-20")).toMatchObject({ current: 0, daysElapsed: 0, onTrack: null, projectedAtTargetDate: null });
+  });
+
   it("frequency and volume count sessions and hours", () => {
     const history = runs("2026-01-01", 5);
     expect(goalProgress({ ...distanceGoal, type: "frequency", targetValue: 12 }, history, "2026-01-15").current).toBe(5);

@@ -40,6 +40,12 @@ describe("sleep quality", () => {
     expect(q.estimated).toHaveLength(2);
   });
 
+  it("efficiency from time asleep over time in bed when only the duration is given", () => {
+    const q = sleepQuality(sleepNight("2026-01-10", { durationMinutes: 432 })); // 7.2 h of 8 h in bed
+    expect(q.efficiencyPercent).toBeCloseTo(90, 9);
+    expect(q.estimated).toEqual(["sleep efficiency (time asleep / time in bed)"]);
+  });
+
   it("trends need 7 nights", () => {
     const nights = Array.from({ length: 6 }, (_, i) => sleepNight(dateOf(dayOf("2026-01-01") + i), { durationMinutes: 420 + i * 10 }));
     expect(sleepTrends(nights).duration.slopePerNight).toBeNull();
@@ -110,6 +116,12 @@ describe("rest-day suggestion", () => {
     expect(advice.consecutiveTrainingDays).toBeGreaterThanOrEqual(6);
     expect(advice.reasons.map((r) => r.reason).join(" | ")).toMatch(/overtraining risk high|training stress balance/);
     expect(advice.reasons.some((r) => r.reason.startsWith("last night's sleep"))).toBe(true);
+  });
+
+  it("counts a streak ending yesterday when today has no session yet", () => {
+    const advice = suggest(days("2025-12-31", 6, 0.5), "2026-01-06", 480);
+    expect(advice.consecutiveTrainingDays).toBe(6);
+    expect(advice.reasons.map((r) => r.reason)).toContain("6 consecutive training days");
   });
 
   it("does not after easy, regular training and a good night", () => {

@@ -36,6 +36,7 @@ describe("daily TSS series", () => {
     expect(series.tss.map((v) => Math.round(v * 1e6) / 1e6)).toEqual([250, 0, 0, 100, 0]);
     expect(series.activityCount).toBe(4);
     expect(series.methods.heart_rate).toBe(4);
+    expect(series.basis).toEqual({ ftp: 250, lthr: 160, thresholdPaceSecPerKm: 300 });
   });
 
   it("files an activity under the athlete's local day, around midnight in both directions", () => {
