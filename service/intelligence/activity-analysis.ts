@@ -29,7 +29,7 @@ export function analyzeActivity(activity: ActivityInput, thresholds: Thresholds,
   if (activity.averageHeartRate !== undefined && hrKnown) {
     if (config.sex === undefined) estimated.push("sex (male TRIMP weighting used)");
     trimp = banisterTrimp(trainingSeconds(activity) / 60, activity.averageHeartRate, restingHr.value as number, maxHr.value as number, config.sex ?? "male");
-    for (const name of ["maxHr", "restingHr"]) if (thresholds.estimated.includes(name)) estimated.push(name);
+    for (const name of ["maxHr", "restingHr"] as const) if (thresholds.estimated.includes(name)) estimated.push(name);
   } else if (activity.averageHeartRate === undefined) missing.push("heart rate");
   const speed = averageSpeed(activity);
   const { streams } = activity;

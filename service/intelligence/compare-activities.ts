@@ -39,7 +39,7 @@ export function compareActivities(first: ActivityInput, second: ActivityInput, t
     const y = b.metrics[metric];
     difference[metric] = x === null || y === null ? null : y - x;
   }
-  return { first: a.metrics, second: b.metrics, difference, sameSport: first.sport === second.sport, ...mergeProvenance(a.provenance, b.provenance) };
+  return { first: a.metrics, second: b.metrics, difference, sameSport: first.sport === second.sport, ...mergeProvenance([a.provenance, b.provenance]) };
 }
 
 function metrics(activity: ActivityInput, thresholds: Thresholds, config: FitnessConfig): { metrics: ComparedMetrics; provenance: Provenance } {

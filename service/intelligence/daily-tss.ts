@@ -34,7 +34,7 @@ export function buildDailyTssSeries(activities: readonly ActivityInput[], thresh
     byDay.set(day, (byDay.get(day) ?? 0) + stress.tss);
     if (day < first) first = day;
   }
-  const merged = mergeProvenance(...provenance);
+  const merged = mergeProvenance(provenance);
   const basis = { ftp: thresholds.ftp.value, lthr: thresholds.lthr.value, thresholdPaceSecPerKm: thresholds.thresholdPaceSecPerKm.value };
   if (first === Infinity) {
     return { firstDate: null, throughDate: through, tss: [], activityCount: 0, methods, basis, estimated: merged.estimated, missing: ["activities"] };

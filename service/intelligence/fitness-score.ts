@@ -38,7 +38,7 @@ export function fitnessScore(stresses: readonly ActivityStress[], ctl: number, t
     balance: easyShare === null ? 0 : Math.max(0, 1 - Math.abs(easyShare - TARGET_EASY_SHARE) / TARGET_EASY_SHARE),
   };
   const score = 100 * (0.25 * components.consistency + 0.35 * components.load + 0.25 * components.volume + 0.15 * components.balance);
-  const provenance = mergeProvenance(...recent);
+  const provenance = mergeProvenance(recent);
   if (recent.length === 0) provenance.missing.push("activities in the last 6 weeks");
   return { score, components, sessionsPerWeek, hoursPerWeek, easyShare, ...provenance };
 }

@@ -1,5 +1,5 @@
 // All zone sets the athlete's thresholds allow; a set whose threshold is missing is null and named.
-import type { Thresholds } from "./thresholds.js";
+import type { ThresholdName, Thresholds } from "./thresholds.js";
 import type { Provenance } from "./types.js";
 import { heartRateZones, paceZones, powerZones, vdotForThresholdPace, type PaceZone, type Zone } from "./zones.js";
 
@@ -11,16 +11,18 @@ export interface PersonalizedZones extends Provenance {
   vdot: number | null;
 }
 
+/** The thresholds zones are built from (LTHR is not one of them: Karvonen uses max and resting HR). */
+const ZONE_INPUTS: ThresholdName[] = ["maxHr", "restingHr", "ftp", "thresholdPaceSecPerKm"];
+
 export function personalizedZones(thresholds: Thresholds): PersonalizedZones {
   const { maxHr, restingHr, ftp, thresholdPaceSecPerKm } = thresholds;
   const vdot = thresholdPaceSecPerKm.value === null ? null : vdotForThresholdPace(thresholdPaceSecPerKm.value);
-  const used = (names: Array<keyof Thresholds>) => names.filter((name) => thresholds.estimated.includes(name as string)) as string[];
   return {
     heartRate: maxHr.value !== null && restingHr.value !== null ? heartRateZones(restingHr.value, maxHr.value) : null,
     power: ftp.value === null ? null : powerZones(ftp.value),
     pace: vdot === null ? null : paceZones(vdot),
     vdot,
-    estimated: [...used(["maxHr", "restingHr"]), ...used(["ftp"]), ...used(["thresholdPaceSecPerKm"])],
-    missing: [...thresholds.missing],
+    estimated: ZONE_INPUTS.filter((name) => thresholds.estimated.includes(name)),
+    missing: ZONE_INPUTS.filter((name) => thresholds.missing.includes(name)),
   };
 }

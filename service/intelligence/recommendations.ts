@@ -52,5 +52,5 @@ export function trainingRecommendations(inputs: { load: TrainingLoad; fitness: F
   if (fitness.sessionsPerWeek < 3) {
     out.push({ category: "consistency", priority: "medium", recommendation: "Aim for at least 3 sessions a week.", reason: `${fitness.sessionsPerWeek.toFixed(1)} sessions a week over the last 6 weeks` });
   }
-  return { recommendations: out, ...mergeProvenance(load, fitness, patterns, recovery) };
+  return { recommendations: out, ...mergeProvenance([load, fitness, patterns, recovery]) };
 }

@@ -33,7 +33,7 @@ export function sleepTrends(nights: readonly SleepNight[]): SleepTrends {
     return { slopePerNight: r.slope, pValue: r.pValue, ci95: r.ci95 };
   };
   const mean = (values: number[]) => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
-  const provenance = mergeProvenance(...qualities);
+  const provenance = mergeProvenance(qualities);
   if (!enough) provenance.missing.push(`${MIN_TREND_NIGHTS} nights for a trend (have ${sorted.length})`);
   return { nights: sorted.length, averageHours: mean(hours), averageScore: mean(scores), duration: trend(hours), score: trend(scores), ...provenance };
 }

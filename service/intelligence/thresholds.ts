@@ -14,7 +14,7 @@ import { bestVdot } from "./best-vdot.js";
 import { trainingSeconds } from "./activity-time.js";
 import { sportFamily } from "./sport.js";
 import { thresholdPaceForVdot } from "./threshold-pace.js";
-import type { ActivityInput, FitnessConfig, Provenance } from "./types.js";
+import type { ActivityInput, FitnessConfig } from "./types.js";
 
 export type ThresholdName = "ftp" | "lthr" | "maxHr" | "restingHr" | "thresholdPaceSecPerKm";
 
@@ -25,7 +25,7 @@ export interface ThresholdValue {
   method: string | null;
 }
 
-export type Thresholds = Record<ThresholdName, ThresholdValue> & Provenance;
+export type Thresholds = Record<ThresholdName, ThresholdValue> & { estimated: ThresholdName[]; missing: ThresholdName[] };
 
 const TWENTY_MINUTES = 1200;
 const DEFAULT_RESTING_HR = 60;

@@ -39,6 +39,8 @@ export function activityStress(activity: ActivityInput, thresholds: Thresholds):
   // Sensor data the activity has but could not use for want of a threshold: the answer should say so.
   const unusable: string[] = [];
   if (power !== undefined && ftp === null) unusable.push("ftp");
+  // Average power understates a variable ride's cost (NP >= average): say when it stood in for NP.
+  const powerEstimate = power?.source === "average" ? ["normalized power (average power used)"] : [];
   if (activity.averageHeartRate !== undefined && lthr === null) unusable.push("lthr");
   const result = (method: StressMethod, intensityFactor: number, provenance: Provenance, watts: number | null = null): ActivityStress => ({
     activityId: activity.id,
@@ -56,7 +58,10 @@ export function activityStress(activity: ActivityInput, thresholds: Thresholds):
     missing: [],
   });
 
-  if (ftp !== null && power !== undefined) return result("power", power / ftp, used("ftp"), power);
+  if (ftp !== null && power !== undefined) {
+    const { estimated } = used("ftp");
+    return result("power", power.watts / ftp, { estimated: [...estimated, ...powerEstimate], missing: [] }, power.watts);
+  }
 
   if (lthr !== null && activity.averageHeartRate !== undefined && activity.averageHeartRate > 0) {
     return result("heart_rate", activity.averageHeartRate / lthr, used("lthr"));
@@ -75,14 +80,14 @@ export function activityStress(activity: ActivityInput, thresholds: Thresholds):
 }
 
 /** NP from the power stream, else the provider's NP, else average power. */
-function activityPower(activity: ActivityInput): number | undefined {
+function activityPower(activity: ActivityInput): { watts: number; source: "stream" | "provider" | "average" } | undefined {
   const { streams } = activity;
   if (streams?.watts && streams.watts.length > 0) {
     const np = normalizedPower(streams.time, streams.watts);
-    if (np !== undefined) return np;
+    if (np !== undefined) return { watts: np, source: "stream" };
   }
-  if (activity.normalizedPower !== undefined && activity.normalizedPower > 0) return activity.normalizedPower;
-  if (activity.averagePower !== undefined && activity.averagePower > 0) return activity.averagePower;
+  if (activity.normalizedPower !== undefined && activity.normalizedPower > 0) return { watts: activity.normalizedPower, source: "provider" };
+  if (activity.averagePower !== undefined && activity.averagePower > 0) return { watts: activity.averagePower, source: "average" };
   return undefined;
 }
 

@@ -77,8 +77,8 @@ export interface Provenance {
   missing: string[];
 }
 
-/** Merges provenance lists without duplicates, keeping first-seen order. */
-export function mergeProvenance(...parts: Provenance[]): Provenance {
+/** Merges provenance lists without duplicates, keeping first-seen order (an array: there may be thousands). */
+export function mergeProvenance(parts: Iterable<Provenance>): Provenance {
   const estimated = new Set<string>();
   const missing = new Set<string>();
   for (const part of parts) {

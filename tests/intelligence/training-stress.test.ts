@@ -58,6 +58,13 @@ describe("activity stress", () => {
     expect(stress.tss).toBeCloseTo((stress.power! / 250) ** 2 * 100, 9);
   });
 
+  it("says when average power stood in for NP, and prefers the provider's NP to it", () => {
+    const bare = { ...ride(3600, 200), streams: undefined, averagePower: 200 };
+    expect(activityStress(bare, configured).estimated).toEqual(["normalized power (average power used)"]);
+    const withNp = activityStress({ ...bare, normalizedPower: 225 }, configured);
+    expect(withNp).toMatchObject({ power: 225, estimated: [] });
+  });
+
   it("hrTSS: an hour at LTHR is 100, at 90% of LTHR 81", () => {
     const run = (bpm: number) => activity({ averageHeartRate: bpm });
     expect(activityStress(run(165), configured)).toMatchObject({ method: "heart_rate", tss: expect.closeTo(100, 6) });
