@@ -14,6 +14,7 @@ import {
   analyzeTrainingLoad,
   activityStress,
   buildDailyTssSeries,
+  compareActivities,
   dailyNutrition,
   dateOf,
   dayOf,
@@ -33,6 +34,7 @@ import {
   sleepTrends,
   suggestGoals,
   suggestRestDay,
+  trainingRecommendations,
   type ActivityInput,
   type FitnessConfig,
   type GoalInput,
@@ -143,7 +145,9 @@ const hrvToday = hrvStatus(hrv, TODAY);
 const recovery = recoveryScore({ tsb: load.tsb, sleep: lastNight, hrv: hrvToday });
 const patterns = detectPatterns(activities, series, TODAY);
 const goal: GoalInput = { id: "g", type: "distance", sport: "run", targetValue: 400_000, startDate: "2026-10-01", targetDate: "2026-12-31" };
-const longRide = activities.find((a) => a.streams && a.movingSeconds! > 2 * 3600)!;
+const rides = activities.filter((a) => a.streams && a.movingSeconds! > 2 * 3600);
+const longRide = rides[0];
+const fitness = fitnessScore(stresses, load.ctl, TODAY);
 
 const heavy = Math.max(5, Math.round(ITERATIONS / 20));
 const results: Measurement[] = [
@@ -153,6 +157,7 @@ const results: Measurement[] = [
   measure("analyzeTrainingLoad (cached 2 y series, 42 d window)", () => analyzeTrainingLoad(series, TODAY)),
   measure("analyzeTrainingLoad (cached 2 y series, 180 d window)", () => analyzeTrainingLoad(series, TODAY, 180)),
   measure("analyzeActivity (2.5 h ride, 1 Hz streams)", () => analyzeActivity(longRide, thresholds, config)),
+  measure("compareActivities (two 2.5 h rides, 1 Hz streams)", () => compareActivities(rides[0], rides[rides.length - 1], thresholds, config)),
   measure("personalizedZones", () => personalizedZones(thresholds)),
   measure("fitnessScore (2 y of stresses)", () => fitnessScore(stresses, load.ctl, TODAY)),
   measure("detectPatterns (4 weeks of 2 y)", () => detectPatterns(activities, series, TODAY)),
@@ -163,12 +168,12 @@ const results: Measurement[] = [
   measure("hrvStatus (2 y of samples)", () => hrvStatus(hrv, TODAY)),
   measure("recoveryScore + suggestRestDay", () =>
     suggestRestDay({ load, series, recovery: recoveryScore({ tsb: load.tsb, sleep: lastNight, hrv: hrvToday }), sleep: lastNight, hrv: hrvToday, acuteChronicRatio: patterns.loadJumps.currentRatio })),
+  measure("trainingRecommendations (from computed state)", () => trainingRecommendations({ load, fitness, patterns, recovery })),
   measure("dailyNutrition", () => dailyNutrition(config, "very_active", 1.5)),
   measure("goalProgress (distance, 2 y)", () => goalProgress(goal, activities, TODAY)),
   measure("goalFeasibility (distance, 2 y)", () => goalFeasibility(goal, activities, TODAY)),
   measure("suggestGoals (2 y)", () => suggestGoals(activities, TODAY)),
 ];
-void recovery;
 
 console.table(results);
 const report = {
