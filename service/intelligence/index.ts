@@ -15,6 +15,7 @@ export { heartRateZones, powerZones, paceZones, vdotForThresholdPace, type PaceZ
 export { personalizedZones, type PersonalizedZones } from "./personalized-zones.js";
 export { vdotFromRace, raceTimeForVdot, equivalentRaceTimes, RACE_DISTANCES, type RaceName } from "./vdot.js";
 export { riegelTime } from "./riegel.js";
+export { rockportVo2max } from "./rockport.js";
 export { predictRaceTime, type RacePrediction } from "./race-prediction.js";
 export { fitnessScore, type FitnessScore } from "./fitness-score.js";
 export { linearRegression, type Regression } from "./regression.js";

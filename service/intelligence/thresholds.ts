@@ -56,7 +56,7 @@ function estimated(value: number, method: string): ThresholdValue {
   return { value, source: "estimated", method };
 }
 
-const MISSING: ThresholdValue = { value: null, source: "missing", method: null };
+const MISSING: ThresholdValue = Object.freeze({ value: null, source: "missing", method: null });
 
 function estimateFtp(activities: readonly ActivityInput[]): ThresholdValue {
   let bestStream = 0;

@@ -1,6 +1,6 @@
 // Zones and TRIMP, with expected values worked by hand from the published definitions.
 import { describe, expect, it } from "vitest";
-import { banisterTrimp, heartRateZones, personalizedZones, powerZones, resolveThresholds } from "../../service/intelligence/index.js";
+import { banisterTrimp, heartRateZones, personalizedZones, powerZones, resolveThresholds, rockportVo2max } from "../../service/intelligence/index.js";
 
 describe("Karvonen heart-rate zones", () => {
   it("rest 60, max 190 (the reference defaults): reserve 130, zone edges at 50-90% of it", () => {
@@ -46,5 +46,12 @@ describe("personalized zones", () => {
     expect(zones.vdot).toBeLessThan(50.5);
     expect(zones.pace?.find((z) => z.name === "threshold")?.fastestSecPerKm).toBeCloseTo(255, 6);
     expect(zones.estimated).toEqual([]);
+  });
+});
+
+describe("Rockport walk test", () => {
+  it("70 kg (154.3 lb) man, 40 y, 15:00 mile, HR 120: 132.853 - 11.867 - 15.508 + 6.315 - 48.974 - 18.78 = 44.04", () => {
+    expect(rockportVo2max(70, 40, "male", 15, 120)).toBeCloseTo(44.04, 2);
+    expect(rockportVo2max(70, 40, "male", 15, 120) - rockportVo2max(70, 40, "female", 15, 120)).toBeCloseTo(6.315, 9);
   });
 });
