@@ -26,11 +26,13 @@ export function analyzeActivity(activity: ActivityInput, thresholds: Thresholds,
   const { maxHr, restingHr, ftp } = thresholds;
   const hrKnown = maxHr.value !== null && restingHr.value !== null;
   let trimp: number | null = null;
-  if (activity.averageHeartRate !== undefined && hrKnown) {
+  if (activity.averageHeartRate === undefined) missing.push("heart rate");
+  else if (!hrKnown) missing.push("maxHr");
+  else {
     if (config.sex === undefined) estimated.push("sex (male TRIMP weighting used)");
     trimp = banisterTrimp(trainingSeconds(activity) / 60, activity.averageHeartRate, restingHr.value as number, maxHr.value as number, config.sex ?? "male");
     for (const name of ["maxHr", "restingHr"] as const) if (thresholds.estimated.includes(name)) estimated.push(name);
-  } else if (activity.averageHeartRate === undefined) missing.push("heart rate");
+  }
   const speed = averageSpeed(activity);
   const { streams } = activity;
   const hrZoneSeconds = streams?.heartrate && hrKnown ? timeInZones(streams.time, streams.heartrate, heartRateZones(restingHr.value as number, maxHr.value as number)) : null;

@@ -144,4 +144,10 @@ describe("composite results", () => {
     expect(analysis.variabilityIndex).toBeCloseTo(analysis.stress.power! / 195, 9);
     expect(analysis.trimp).toBeCloseTo(60 * (100 / 140) * 0.64 * Math.exp(1.92 * (100 / 140)), 9);
   });
+
+  it("activity analysis without max HR: no TRIMP, and max HR named missing", () => {
+    const analysis = analyzeActivity(activity({ averageHeartRate: 150 }), resolveThresholds({ lthr: 165 }, []), {});
+    expect(analysis.trimp).toBeNull();
+    expect(analysis.missing).toContain("maxHr");
+  });
 });
