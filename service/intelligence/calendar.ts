@@ -12,11 +12,16 @@ export function localDay(utcIso: string, utcOffsetMinutes: number): number {
   return Math.floor((ms + utcOffsetMinutes * 60_000) / DAY_MS);
 }
 
-/** YYYY-MM-DD -> day number. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** YYYY-MM-DD -> day number; impossible dates (2026-02-30) are refused, not rolled over. */
 export function dayOf(date: string): number {
   const match = ISO_DATE.exec(date);
-  if (!match) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
-  return Math.floor(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / DAY_MS);
+  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const monthDays = month === 2 && leap ? 29 : MONTH_DAYS[month - 1];
+  if (!match || monthDays === undefined || day < 1 || day > monthDays) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
+  return Date.UTC(year, month - 1, day) / DAY_MS;
 }
 
 /** Day number -> YYYY-MM-DD. */

@@ -18,8 +18,14 @@ export interface HrvStatus {
 /** Null without a reading today or without 3 readings in the 7 days before. */
 export function hrvStatus(samples: readonly HrvSample[], today: string): HrvStatus | null {
   const end = dayOf(today);
-  const todays = samples.find((s) => dayOf(s.date) === end && s.rmssd > 0);
-  const baseline = samples.filter((s) => s.rmssd > 0 && dayOf(s.date) < end && dayOf(s.date) >= end - BASELINE_DAYS).map((s) => Math.log(s.rmssd));
+  let todays: HrvSample | undefined;
+  const baseline: number[] = [];
+  for (const sample of samples) {
+    if (!(sample.rmssd > 0)) continue;
+    const day = dayOf(sample.date);
+    if (day === end) todays ??= sample;
+    else if (day < end && day >= end - BASELINE_DAYS) baseline.push(Math.log(sample.rmssd));
+  }
   if (!todays || baseline.length < MIN_BASELINE_SAMPLES) return null;
   const mean = baseline.reduce((a, b) => a + b, 0) / baseline.length;
   const sd = Math.sqrt(baseline.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (baseline.length - 1));

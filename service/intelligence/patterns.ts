@@ -16,7 +16,8 @@ export interface TrainingPatterns extends Provenance {
   loadJumps: LoadJumps;
 }
 
-export function detectPatterns(activities: readonly ActivityInput[], series: DailyTssSeries, today: string, weeks = 4): TrainingPatterns {
+export function detectPatterns(activities: readonly ActivityInput[], series: DailyTssSeries, today: string, requestedWeeks = 4): TrainingPatterns {
+  const weeks = Math.max(1, Math.floor(requestedWeeks));
   const end = dayOf(today);
   const start = end - weeks * 7 + 1;
   const jumps = loadJumps(series, start, end);
