@@ -3,6 +3,8 @@
 // an N-day time constant (not 2/(N+1), the EMA span convention). The series runs through `today` with
 // rest days at zero, so rest shows as falling fatigue. Both start at 0 on the first day of history, so
 // fewer than 3 x 42 days of history under-states CTL: confidence is then "reduced".
+// TSB is CTL - ATL at the end of `today` (today's sessions included); TrainingPeaks shows yesterday's
+// end-of-day values as today's form, which differs by one day's load.
 import { dateOf, dayOf } from "./calendar.js";
 import type { DailyTssSeries } from "./daily-tss.js";
 import { formBand, overtrainingFlags, type FormBand, type RiskLevel } from "./form.js";

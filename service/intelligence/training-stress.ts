@@ -1,8 +1,10 @@
 // Training stress of one activity, from the best data it has:
 //   power (cycling, FTP known): TSS = hours x IF^2 x 100, IF = NP / FTP (Coggan; NP from the power stream,
 //     else the provider's NP, else average power). Equivalent to (s x NP x IF) / (FTP x 3600) x 100.
-//   heart_rate (LTHR known): hrTSS = hours x (avg HR / LTHR)^2 x 100 (TrainingPeaks' hrTSS approximation).
-//   pace (foot sports with distance): IF = threshold pace / pace (speed ratio); without a threshold pace,
+//   heart_rate (LTHR known): hrTSS = hours x (avg HR / LTHR)^2 x 100, the simplified form specified for
+//     Pierre (shared/reference/domain.md); TrainingPeaks' own hrTSS integrates time in HR zones instead.
+//   pace (foot sports with distance): IF = threshold pace / pace (speed ratio, as rTSS, but on average
+//     pace: no grade adjustment, so hilly runs are under-scored); without a threshold pace,
 //     IF = clamp(0.75 x 600 / pace, 0.5, 1.2) with pace in s/km (the reference server's fallback).
 //   duration (nothing else): IF assumed 0.65 (easy aerobic), flagged as estimated.
 import { averageSpeed, trainingSeconds } from "./activity-time.js";
