@@ -22,7 +22,7 @@ export interface GoalInput {
 export const GOAL_UNITS: Record<GoalType, string> = { distance: "m", volume: "h", frequency: "sessions", race_time: "s" };
 
 /** What one activity adds to a cumulative goal. */
-export function goalContribution(type: Exclude<GoalType, "race_time">, activity: ActivityInput): number {
+function goalContribution(type: Exclude<GoalType, "race_time">, activity: ActivityInput): number {
   switch (type) {
     case "distance":
       return activity.distanceMeters ?? 0;
