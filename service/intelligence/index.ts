@@ -1,0 +1,37 @@
+// The training intelligence engine: pure functions of activities, sleep, HRV and the fitness
+// configuration (no I/O). Each computation lives in its own file with its sources; this is the API.
+export * from "./types.js";
+export { dateOf, dayOf, localDay, weekdayOf, WEEKDAYS, type Weekday } from "./calendar.js";
+export { sportFamily, type SportFamily } from "./sport.js";
+export { recentActivities, RECENT_FITNESS_DAYS } from "./recent.js";
+export { normalizedPower } from "./normalized-power.js";
+export { resolveThresholds, type ThresholdName, type ThresholdValue, type Thresholds } from "./thresholds.js";
+export { activityStress, type ActivityStress, type StressMethod } from "./training-stress.js";
+export { buildDailyTssSeries, type DailyTssSeries } from "./daily-tss.js";
+export { analyzeTrainingLoad, decayConstant, CTL_DAYS, ATL_DAYS, type LoadDay, type TrainingLoad } from "./training-load.js";
+export { formBand, overtrainingFlags, type FormBand, type RiskLevel } from "./form.js";
+export { banisterTrimp } from "./trimp.js";
+export { heartRateZones, powerZones, paceZones, vdotForThresholdPace, type PaceZone, type Zone } from "./zones.js";
+export { personalizedZones, type PersonalizedZones } from "./personalized-zones.js";
+export { vdotFromRace, raceTimeForVdot, equivalentRaceTimes, RACE_DISTANCES, type RaceName } from "./vdot.js";
+export { riegelTime } from "./riegel.js";
+export { rockportVo2max } from "./rockport.js";
+export { predictRaceTime, type RacePrediction } from "./race-prediction.js";
+export { fitnessScore, type FitnessScore } from "./fitness-score.js";
+export { linearRegression, type Regression } from "./regression.js";
+export { performanceTrend, type PerformanceTrend, type TrendMetric } from "./performance-trend.js";
+export { detectPatterns, type TrainingPatterns } from "./patterns.js";
+export { analyzeActivity, type ActivityAnalysis } from "./activity-analysis.js";
+export { compareActivities, type ActivityComparison, type ComparedMetrics } from "./compare-activities.js";
+export { efficiencyFactor } from "./efficiency-factor.js";
+export { trainingRecommendations, type Recommendation, type Recommendations } from "./recommendations.js";
+export { sleepQuality, type SleepQuality } from "./sleep-quality.js";
+export { sleepTrends, type SleepTrends } from "./sleep-trends.js";
+export { hrvStatus, type HrvStatus } from "./hrv-status.js";
+export { recoveryScore, type RecoveryScore } from "./recovery-score.js";
+export { suggestRestDay, type RestDaySuggestion } from "./rest-day.js";
+export { mifflinStJeorBmr, dailyNutrition, trainingDayType, ACTIVITY_FACTORS, type ActivityLevel, type DailyNutrition } from "./nutrition.js";
+export { type GoalInput, type GoalType } from "./goals.js";
+export { goalProgress, type GoalProgress } from "./goal-progress.js";
+export { goalFeasibility, type GoalFeasibility } from "./goal-feasibility.js";
+export { suggestGoals, type GoalSuggestions } from "./goal-suggestions.js";
