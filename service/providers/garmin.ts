@@ -278,7 +278,7 @@ export function createGarminProvider(settings: GarminSettings, deps: OutboundDep
 
     async revoke({ accessToken }) {
       try {
-        await http.send({ endpointKind: "oauth.deregister", method: "DELETE", url: rest("/user/registration"), bearer: accessToken, idempotent: true, schema: null });
+        await http.send({ endpointKind: "user.deregister", method: "DELETE", url: rest("/user/registration"), bearer: accessToken, idempotent: true, schema: null });
       } catch (error) {
         // A token Garmin no longer accepts belongs to a registration that is already gone.
         if ((error as ProviderError).kind !== "access_token_rejected") throw error;
