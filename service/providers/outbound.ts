@@ -31,7 +31,10 @@ export interface OutboundDeps {
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   observer: OutboundObserver;
-  /** Called with the quota state the provider's headers describe, after every response that has them. */
+  /**
+   * Called with the quota state after every response whose headers describe it, and after every 429 (then
+   * with `blockedUntil`), so the caller can share it across instances.
+   */
   onRateLimit: (state: RateLimitState) => void;
 }
 
@@ -103,7 +106,7 @@ export interface Outbound {
 export function createOutbound(profile: ProviderHttpProfile, deps: OutboundDeps, policy = DEFAULT_RETRY_POLICY): Outbound {
   const { provider } = profile;
 
-  type Attempt = { error: ProviderError } | { error?: undefined; response: Response; bytes: Uint8Array };
+  type Attempt = { error: ProviderError } | { error?: undefined; response: Response; bytes: Uint8Array; rateLimit: RateLimitState | null };
 
   async function attempt(request: OutboundRequest<unknown>): Promise<Attempt> {
     const headers: Record<string, string> = { accept: "application/json", ...request.headers };
@@ -129,9 +132,7 @@ export function createOutbound(profile: ProviderHttpProfile, deps: OutboundDeps,
       return { error: new UpstreamUnavailableError(provider, request.endpointKind, null, timedOut ? "timed out" : "network error") };
     }
     report(response.status, response.ok, bytes.byteLength);
-    const rateLimit = profile.parseRateLimit(response.headers, new Date(deps.now()));
-    if (rateLimit) deps.onRateLimit(rateLimit);
-    return { response, bytes };
+    return { response, bytes, rateLimit: profile.parseRateLimit(response.headers, new Date(deps.now())) };
   }
 
   function parseJson(bytes: Uint8Array): unknown {
@@ -178,6 +179,7 @@ export function createOutbound(profile: ProviderHttpProfile, deps: OutboundDeps,
         if (result.error) {
           error = result.error;
         } else if (result.response.ok) {
+          if (result.rateLimit) deps.onRateLimit(result.rateLimit);
           if (request.schema === null) return undefined as T;
           const body = parseJson(result.bytes);
           const parsed = request.schema.safeParse(body);
@@ -187,6 +189,12 @@ export function createOutbound(profile: ProviderHttpProfile, deps: OutboundDeps,
           throw new BadResponseError(provider, request.endpointKind, result.response.status, `unexpected shape at ${paths}`);
         } else {
           error = classify(result.response, parseJson(result.bytes), request.endpointKind);
+          const observedAt = new Date(deps.now());
+          let state = result.rateLimit;
+          if (error instanceof RateLimitedError) {
+            state = { ...(state ?? { provider, observedAt, windows: [] }), blockedUntil: new Date(observedAt.getTime() + error.retryAfterMs) };
+          }
+          if (state) deps.onRateLimit(state);
         }
         if (n >= attempts || !retryable(error)) throw error;
         await deps.sleep(backoff(n, error));

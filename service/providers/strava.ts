@@ -156,7 +156,7 @@ export function parseStravaRateLimit(headers: Headers, now: Date): RateLimitStat
     windows.push({ name: `${name}-15min`, limit: limit[0], usage: usage[0], resetsAt: nextQuarter });
     windows.push({ name: `${name}-daily`, limit: limit[1], usage: usage[1], resetsAt: nextMidnight });
   }
-  return windows.length ? { provider: "strava", observedAt: now, windows } : null;
+  return windows.length ? { provider: "strava", observedAt: now, windows, blockedUntil: null } : null;
 }
 
 /** A 429 waits for the daily reset if a daily window is spent, else for the next quarter hour. */

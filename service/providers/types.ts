@@ -70,6 +70,8 @@ export interface RateLimitState {
   provider: ProviderId;
   observedAt: Date;
   windows: RateLimitWindow[];
+  /** Set when the provider answered 429: no instance should call it before then. */
+  blockedUntil: Date | null;
 }
 
 export interface ProviderCapabilities {

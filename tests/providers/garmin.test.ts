@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { activitySchema } from "../../service/fitness/model.js";
 import { AccessTokenRejectedError, ReauthorizationRequiredError, UnsupportedOperationError } from "../../service/providers/errors.js";
 import { GARMIN_INITIAL_HISTORY_DAYS, createGarminProvider } from "../../service/providers/garmin.js";
+import { createPkcePair as pkcePair } from "../../service/providers/pkce.js";
 import type { FitnessProvider, TokenGrant } from "../../service/providers/types.js";
 import { garminActivityDetail, garminHrv, garminSleep, startGarminFake, type GarminFake } from "../support/fakes/garmin.js";
 import { FakeClock } from "../support/fakes/http.js";
-import { authorizeLikeBrowser, pkcePair, recordingDeps } from "../support/outbound.js";
+import { authorizeLikeBrowser, recordingDeps } from "../support/outbound.js";
 
 const REDIRECT = "http://127.0.0.1:9/api/oauth/callback/garmin";
 const DAY = 86_400;

@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { activitySchema, hrvRecordSchema, sleepRecordSchema } from "../../service/fitness/model.js";
 import { AccessTokenRejectedError, RateLimitedError, ReauthorizationRequiredError } from "../../service/providers/errors.js";
 import { GOOGLE_HEALTH_SCOPES, createGoogleHealthProvider } from "../../service/providers/google-health.js";
+import { createPkcePair as pkcePair } from "../../service/providers/pkce.js";
 import type { FitnessProvider, TokenGrant } from "../../service/providers/types.js";
 import { googleExercise, googleHeartRate, googleHrv, googleSleep, startGoogleHealthFake, type GoogleHealthFake } from "../support/fakes/google-health.js";
 import { FakeClock } from "../support/fakes/http.js";
-import { authorizeLikeBrowser, pkcePair, recordingDeps, type RecordingDeps } from "../support/outbound.js";
+import { authorizeLikeBrowser, recordingDeps, type RecordingDeps } from "../support/outbound.js";
 
 const REDIRECT = "http://127.0.0.1:9/api/oauth/callback/fitbit";
 

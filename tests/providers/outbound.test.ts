@@ -3,6 +3,7 @@ import { z } from "zod";
 import { BadResponseError, RateLimitedError, UpstreamUnavailableError } from "../../service/providers/errors.js";
 import { DEFAULT_RETRY_POLICY, createOutbound, type Outbound, type ProviderHttpProfile } from "../../service/providers/outbound.js";
 import { createProviderRegistry } from "../../service/providers/index.js";
+import { createPkcePair, pkceChallenge, randomState } from "../../service/providers/pkce.js";
 import { FakeClock, type FakeServer, startFakeServer } from "../support/fakes/http.js";
 import { recordingDeps, type RecordingDeps } from "../support/outbound.js";
 
@@ -50,6 +51,8 @@ describe("outbound", () => {
     const error = (await get().catch((e: unknown) => e)) as RateLimitedError;
     expect(error.retryAfterMs).toBe(DEFAULT_RETRY_POLICY.defaultRetryAfterMs);
     expect(server.calls("thing")).toBe(1);
+    // Every instance must learn that the provider said wait, even one without quota headers.
+    expect(deps.rateLimits).toEqual([{ provider: "garmin", observedAt: new Date(clock.now()), windows: [], blockedUntil: new Date(clock.now() + DEFAULT_RETRY_POLICY.defaultRetryAfterMs) }]);
   });
 
   it("reports one event per attempt with the response size, and none of the body", async () => {
@@ -85,5 +88,14 @@ describe("outbound", () => {
       deps,
     );
     expect([...all.keys()].sort()).toEqual(["fitbit", "garmin", "strava", "synthetic"]);
+  });
+
+  it("derives the PKCE challenge as RFC 7636 Appendix B does, from fresh verifiers and states", () => {
+    expect(pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")).toBe("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    const a = createPkcePair();
+    expect(a.verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a.challenge).toBe(pkceChallenge(a.verifier));
+    expect(createPkcePair().verifier).not.toBe(a.verifier);
+    expect(randomState()).not.toBe(randomState());
   });
 });

@@ -163,6 +163,8 @@ describe("Strava limits and failures", () => {
     // The clock reads 07:03 UTC: the 15-minute window resets at 07:15.
     expect((error as RateLimitedError).retryAfterMs).toBe(12 * 60_000);
     expect(fake.calls("athlete.get")).toBe(2); // surfaced, not slept through
+    expect(deps.rateLimits.at(-1)!.blockedUntil).toEqual(new Date(Date.UTC(2026, 10, 30, 7, 15)));
+    expect(deps.rateLimits.at(-1)!.windows.find((w) => w.name === "read-15min")).toMatchObject({ limit: 100, usage: 101 });
     expect(deps.calls.at(-1)).toMatchObject({ provider: "strava", endpointKind: "athlete.get", status: 429, ok: false });
   });
 

@@ -1,7 +1,6 @@
 // Outbound dependencies for provider tests: the real fetch (the fakes are real sockets), the fake's clock,
 // sleeps that advance that clock instead of waiting, a fixed "random", and recorders for what the service
 // would log and store.
-import { createHash, randomBytes } from "node:crypto";
 import type { OutboundCall, OutboundDeps } from "../../service/providers/outbound.js";
 import type { RateLimitState } from "../../service/providers/types.js";
 import type { FakeClock } from "./fakes/http.js";
@@ -30,12 +29,6 @@ export function recordingDeps(clock: FakeClock, random = 0.5): RecordingDeps {
     observer: (call) => calls.push(call),
     onRateLimit: (state) => rateLimits.push(state),
   };
-}
-
-/** PKCE pair as a caller makes it (RFC 7636 S256). */
-export function pkcePair() {
-  const verifier = randomBytes(32).toString("base64url");
-  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
 }
 
 /** Follows an authorization URL like a browser that consents, returning where the provider redirected. */

@@ -118,4 +118,5 @@ export const redirect = (location: URL): FakeReply => ({ status: 302, headers: {
 export const randomToken = (prefix: string) => `${prefix}${randomBytes(16).toString("hex")}`;
 
 /** S256 PKCE check, as RFC 7636 §4.6 defines it. */
-export const pkceMatches = (verifier: string, challenge: string) => createHash("sha256").update(verifier).digest("base64url") === challenge;
+// Written out here rather than imported from service/providers/pkce.ts, so a wrong helper cannot agree with itself.
+export const pkceMatches = (verifier: string, challenge: string) => createHash("sha256").update(verifier, "ascii").digest("base64url") === challenge;
