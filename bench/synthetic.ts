@@ -31,5 +31,13 @@ for (let i = 0; i < ROUNDS; i++) {
 times.sort((a, b) => a - b);
 const pct = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
 console.log(`synthetic history: ${HISTORY_DAYS} days, ${ROUNDS} fresh users`);
-console.log(`  first user: ${counts.activities} activities (${counts.withStreams} with streams, ${counts.samples} samples), ${counts.sleep} nights, ${counts.hrv} HRV values, ${(counts.jsonBytes / 1e6).toFixed(1)} MB as JSON`);
-console.log(`  generation ms: min ${times[0]!.toFixed(1)}  p50 ${pct(0.5)}  p90 ${pct(0.9)}  max ${times[times.length - 1]!.toFixed(1)}`);
+console.log(
+  `  first user: ${counts.activities} activities (${counts.withStreams} with streams, ${counts.samples} samples), ${
+    counts.sleep
+  } nights, ${counts.hrv} HRV values, ${(counts.jsonBytes / 1e6).toFixed(1)} MB as JSON`,
+);
+console.log(
+  `  generation ms: min ${times[0]!.toFixed(1)}  p50 ${pct(0.5)}  p90 ${pct(0.9)}  max ${times[
+    times.length - 1
+  ]!.toFixed(1)}`,
+);

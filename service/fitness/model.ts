@@ -17,7 +17,11 @@ const metric = z.number().finite().nonnegative().nullable();
 const isoInstant = z.iso.datetime({ offset: true });
 const isoDate = z.iso.date();
 // UTC offsets in the world run from -12:00 to +14:00.
-const utcOffsetSeconds = z.number().int().min(-12 * 3600).max(14 * 3600);
+const utcOffsetSeconds = z
+  .number()
+  .int()
+  .min(-12 * 3600)
+  .max(14 * 3600);
 
 /**
  * Samples aligned index by index with `timeSeconds` (seconds since the activity start). A sensor that was

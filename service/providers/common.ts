@@ -24,7 +24,14 @@ export function expiresAfter(now: number, seconds: number | null | undefined): D
 
 /** Provider numbers that may be absent, null or (for protobuf int64 over JSON) strings. */
 export const optionalNumber = z
-  .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number), z.null()])
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d+(\.\d+)?$/)
+      .transform(Number),
+    z.null(),
+  ])
   .optional()
   .transform((v) => (v === undefined || v === null || !Number.isFinite(v) ? null : v));
 

@@ -24,8 +24,19 @@
 import { z } from "zod";
 import type { Activity, ActivityStreams, HrvRecord, Lap, SleepRecord, Sport } from "../fitness/model.js";
 import { decodeCursor, encodeCursor, expiresAfter, optionalNumber } from "./common.js";
-import { BadResponseError, type ProviderError, ReauthorizationRequiredError, UnsupportedOperationError } from "./errors.js";
-import { createOutbound, type FailedResponse, type OutboundDeps, type ProviderHttpProfile, type RetryPolicy } from "./outbound.js";
+import {
+  BadResponseError,
+  type ProviderError,
+  ReauthorizationRequiredError,
+  UnsupportedOperationError,
+} from "./errors.js";
+import {
+  createOutbound,
+  type FailedResponse,
+  type OutboundDeps,
+  type ProviderHttpProfile,
+  type RetryPolicy,
+} from "./outbound.js";
 import type { FitnessProvider, ProviderAuth, TokenGrant } from "./types.js";
 
 export interface GarminSettings {
@@ -208,21 +219,44 @@ function mapDetail(d: ActivityDetail): Activity {
   };
 }
 
-export function createGarminProvider(settings: GarminSettings, deps: OutboundDeps, policy?: RetryPolicy): FitnessProvider {
+export function createGarminProvider(
+  settings: GarminSettings,
+  deps: OutboundDeps,
+  policy?: RetryPolicy,
+): FitnessProvider {
   const http = createOutbound(garminHttpProfile, deps, policy);
   const rest = (path: string, params?: Record<string, string>) => {
     const url = new URL(`${settings.apiBaseUrl}/wellness-api/rest${path}`);
     if (params) url.search = new URLSearchParams(params).toString();
     return url;
   };
-  const window = (start: number, end: number) => ({ uploadStartTimeInSeconds: String(start), uploadEndTimeInSeconds: String(end) });
+  const window = (start: number, end: number) => ({
+    uploadStartTimeInSeconds: String(start),
+    uploadEndTimeInSeconds: String(end),
+  });
 
   /** Upload windows of at most a day covering [from, to). */
-  async function pullWindows<T extends z.ZodType>(auth: ProviderAuth, endpointKind: string, path: string, item: T, from: number, to: number) {
+  async function pullWindows<T extends z.ZodType>(
+    auth: ProviderAuth,
+    endpointKind: string,
+    path: string,
+    item: T,
+    from: number,
+    to: number,
+  ) {
     const out: z.infer<T>[] = [];
     for (let start = from; start < to; start += WINDOW_SECONDS) {
       const url = rest(path, window(start, Math.min(start + WINDOW_SECONDS, to)));
-      out.push(...(await http.send({ endpointKind, method: "GET", url, bearer: auth.accessToken, idempotent: true, schema: z.array(item) })));
+      out.push(
+        ...(await http.send({
+          endpointKind,
+          method: "GET",
+          url,
+          bearer: auth.accessToken,
+          idempotent: true,
+          schema: z.array(item),
+        })),
+      );
     }
     return out;
   }
@@ -248,12 +282,24 @@ export function createGarminProvider(settings: GarminSettings, deps: OutboundDep
   }
 
   // A date range of local calendar dates, widened by a day each side to catch uploads in any time zone.
-  const uploadSpan = (from: string, to: string) => [Date.parse(`${from}T00:00:00Z`) / 1000 - WINDOW_SECONDS, Date.parse(`${to}T00:00:00Z`) / 1000 + 2 * WINDOW_SECONDS] as const;
+  const uploadSpan = (from: string, to: string) =>
+    [
+      Date.parse(`${from}T00:00:00Z`) / 1000 - WINDOW_SECONDS,
+      Date.parse(`${to}T00:00:00Z`) / 1000 + 2 * WINDOW_SECONDS,
+    ] as const;
 
   return {
     id: "garmin",
     // Garmin has no read by id: activity details (laps and sample streams included) come with the list.
-    capabilities: { browser: true, pkce: true, activityById: false, streams: true, sleep: true, hrv: true, revoke: true },
+    capabilities: {
+      browser: true,
+      pkce: true,
+      activityById: false,
+      streams: true,
+      sleep: true,
+      hrv: true,
+      revoke: true,
+    },
 
     authorizationUrl({ state, redirectUri, codeChallenge }) {
       const url = new URL(`${settings.authorizeBaseUrl}/oauth2Confirm`);
@@ -269,7 +315,12 @@ export function createGarminProvider(settings: GarminSettings, deps: OutboundDep
     },
 
     exchangeCode({ code, codeVerifier, redirectUri }) {
-      return tokenCall("oauth.code", { grant_type: "authorization_code", code, code_verifier: codeVerifier, redirect_uri: redirectUri });
+      return tokenCall("oauth.code", {
+        grant_type: "authorization_code",
+        code,
+        code_verifier: codeVerifier,
+        redirect_uri: redirectUri,
+      });
     },
 
     refresh(refreshToken) {
@@ -278,7 +329,14 @@ export function createGarminProvider(settings: GarminSettings, deps: OutboundDep
 
     async revoke({ accessToken }) {
       try {
-        await http.send({ endpointKind: "user.deregister", method: "DELETE", url: rest("/user/registration"), bearer: accessToken, idempotent: true, schema: null });
+        await http.send({
+          endpointKind: "user.deregister",
+          method: "DELETE",
+          url: rest("/user/registration"),
+          bearer: accessToken,
+          idempotent: true,
+          schema: null,
+        });
       } catch (error) {
         // A token Garmin no longer accepts belongs to a registration that is already gone.
         if ((error as ProviderError).kind !== "access_token_rejected") throw error;
@@ -287,12 +345,25 @@ export function createGarminProvider(settings: GarminSettings, deps: OutboundDep
 
     async listActivities(auth, { cursor }) {
       const nowSeconds = Math.floor(deps.now() / 1000);
-      const start = cursor ? decodeCursor(cursorSchema, cursor).uploadStart : nowSeconds - GARMIN_INITIAL_HISTORY_DAYS * WINDOW_SECONDS;
+      const start = cursor
+        ? decodeCursor(cursorSchema, cursor).uploadStart
+        : nowSeconds - GARMIN_INITIAL_HISTORY_DAYS * WINDOW_SECONDS;
       const end = Math.min(start + WINDOW_SECONDS, nowSeconds);
       if (end <= start) return { activities: [], cursor: encodeCursor({ uploadStart: start }), hasMore: false };
       const url = rest("/activityDetails", window(start, end));
-      const details = await http.send({ endpointKind: "activities.list", method: "GET", url, bearer: auth.accessToken, idempotent: true, schema: z.array(activityDetail) });
-      return { activities: details.map(mapDetail), cursor: encodeCursor({ uploadStart: end }), hasMore: end < nowSeconds };
+      const details = await http.send({
+        endpointKind: "activities.list",
+        method: "GET",
+        url,
+        bearer: auth.accessToken,
+        idempotent: true,
+        schema: z.array(activityDetail),
+      });
+      return {
+        activities: details.map(mapDetail),
+        cursor: encodeCursor({ uploadStart: end }),
+        hasMore: end < nowSeconds,
+      };
     },
 
     async getActivity() {
@@ -300,20 +371,52 @@ export function createGarminProvider(settings: GarminSettings, deps: OutboundDep
     },
 
     async getAthlete(auth) {
-      const user = await http.send({ endpointKind: "athlete.get", method: "GET", url: rest("/user/id"), bearer: auth.accessToken, idempotent: true, schema: z.object({ userId: z.string().min(1) }) });
-      return { provider: "garmin", externalId: user.userId, displayName: null, sex: null, weightKg: null, ftpWatts: null, maxHeartRate: null, restingHeartRate: null, synthetic: false };
+      const user = await http.send({
+        endpointKind: "athlete.get",
+        method: "GET",
+        url: rest("/user/id"),
+        bearer: auth.accessToken,
+        idempotent: true,
+        schema: z.object({ userId: z.string().min(1) }),
+      });
+      return {
+        provider: "garmin",
+        externalId: user.userId,
+        displayName: null,
+        sex: null,
+        weightKg: null,
+        ftpWatts: null,
+        maxHeartRate: null,
+        restingHeartRate: null,
+        synthetic: false,
+      };
     },
 
     async listSleep(auth, range) {
       const [from, to] = uploadSpan(range.from, range.to);
-      const sleeps = await pullWindows(auth, "sleep.list", "/sleeps", sleepSummary, from, Math.min(to, Math.floor(deps.now() / 1000)));
+      const sleeps = await pullWindows(
+        auth,
+        "sleep.list",
+        "/sleeps",
+        sleepSummary,
+        from,
+        Math.min(to, Math.floor(deps.now() / 1000)),
+      );
       const seen = new Set<string>();
       return sleeps.flatMap((s): SleepRecord[] => {
         if (s.calendarDate < range.from || s.calendarDate > range.to || seen.has(s.summaryId)) return [];
         seen.add(s.summaryId);
         const minutes = (v: number | null) => (v === null ? null : Math.round(v / 60));
-        const [deep, light, rem, awake] = [s.deepSleepDurationInSeconds, s.lightSleepDurationInSeconds, s.remSleepInSeconds, s.awakeDurationInSeconds].map(minutes);
-        const stages = deep !== null && light !== null && rem !== null ? { deepMinutes: deep, lightMinutes: light, remMinutes: rem, awakeMinutes: awake ?? 0 } : null;
+        const [deep, light, rem, awake] = [
+          s.deepSleepDurationInSeconds,
+          s.lightSleepDurationInSeconds,
+          s.remSleepInSeconds,
+          s.awakeDurationInSeconds,
+        ].map(minutes);
+        const stages =
+          deep !== null && light !== null && rem !== null
+            ? { deepMinutes: deep, lightMinutes: light, remMinutes: rem, awakeMinutes: awake ?? 0 }
+            : null;
         return [
           {
             id: s.summaryId,
@@ -334,11 +437,24 @@ export function createGarminProvider(settings: GarminSettings, deps: OutboundDep
 
     async listHrv(auth, range) {
       const [from, to] = uploadSpan(range.from, range.to);
-      const values = await pullWindows(auth, "hrv.list", "/hrv", hrvSummary, from, Math.min(to, Math.floor(deps.now() / 1000)));
+      const values = await pullWindows(
+        auth,
+        "hrv.list",
+        "/hrv",
+        hrvSummary,
+        from,
+        Math.min(to, Math.floor(deps.now() / 1000)),
+      );
       const byDate = new Map<string, HrvRecord>();
       for (const h of values) {
         if (h.calendarDate < range.from || h.calendarDate > range.to || !h.lastNightAvg) continue;
-        byDate.set(h.calendarDate, { provider: "garmin", date: h.calendarDate, rmssdMs: h.lastNightAvg, deepSleepRmssdMs: null, synthetic: false });
+        byDate.set(h.calendarDate, {
+          provider: "garmin",
+          date: h.calendarDate,
+          rmssdMs: h.lastNightAvg,
+          deepSleepRmssdMs: null,
+          synthetic: false,
+        });
       }
       return [...byDate.values()].sort((a, b) => a.date.localeCompare(b.date));
     },

@@ -26,7 +26,13 @@ import { z } from "zod";
 import type { Activity, HrvRecord, Lap, SleepRecord, Sport } from "../fitness/model.js";
 import { decodeCursor, durationSeconds, encodeCursor, expiresAfter, optionalNumber, toIsoDate } from "./common.js";
 import { BadResponseError, type ProviderError, ReauthorizationRequiredError } from "./errors.js";
-import { createOutbound, type FailedResponse, type OutboundDeps, type ProviderHttpProfile, type RetryPolicy } from "./outbound.js";
+import {
+  createOutbound,
+  type FailedResponse,
+  type OutboundDeps,
+  type ProviderHttpProfile,
+  type RetryPolicy,
+} from "./outbound.js";
 import type { FitnessProvider, ProviderAuth } from "./types.js";
 
 export interface GoogleHealthSettings {
@@ -131,12 +137,20 @@ const hrvPoint = z.object({
 });
 
 const heartRatePoint = z.object({
-  heartRate: z.object({ beatsPerMinute: optionalNumber, sampleTime: z.object({ physicalTime: z.iso.datetime({ offset: true }) }) }),
+  heartRate: z.object({
+    beatsPerMinute: optionalNumber,
+    sampleTime: z.object({ physicalTime: z.iso.datetime({ offset: true }) }),
+  }),
 });
 
-const page = <T extends z.ZodType>(item: T) => z.object({ dataPoints: z.array(item).optional(), nextPageToken: z.string().optional() });
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({ dataPoints: z.array(item).optional(), nextPageToken: z.string().optional() });
 
-const cursorSchema = z.object({ civilStart: z.string().nullable(), pageToken: z.string().nullable(), newest: z.string().nullable() });
+const cursorSchema = z.object({
+  civilStart: z.string().nullable(),
+  pageToken: z.string().nullable(),
+  newest: z.string().nullable(),
+});
 
 const SPORTS: Record<string, Sport> = {
   RUNNING: "run",
@@ -162,7 +176,8 @@ function classify(response: FailedResponse): ProviderError | undefined {
     const body = oauthError.safeParse(response.body);
     const error = body.success ? body.data.error : null;
     if (error === "invalid_grant") return new ReauthorizationRequiredError("fitbit", endpointKind, status);
-    if (error === "invalid_client" || error === "unauthorized_client") return new BadResponseError("fitbit", endpointKind, status, "client credentials rejected");
+    if (error === "invalid_client" || error === "unauthorized_client")
+      return new BadResponseError("fitbit", endpointKind, status, "client credentials rejected");
     return undefined;
   }
   const body = apiError.safeParse(response.body);
@@ -225,7 +240,11 @@ function mapExercise(p: ExercisePoint): Activity {
 
 const nextDay = (date: string) => toIsoDate(new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000));
 
-export function createGoogleHealthProvider(settings: GoogleHealthSettings, deps: OutboundDeps, policy?: RetryPolicy): FitnessProvider {
+export function createGoogleHealthProvider(
+  settings: GoogleHealthSettings,
+  deps: OutboundDeps,
+  policy?: RetryPolicy,
+): FitnessProvider {
   const http = createOutbound(googleHealthHttpProfile, deps, policy);
 
   function dataPoints(dataType: string, params: Record<string, string>) {
@@ -234,12 +253,26 @@ export function createGoogleHealthProvider(settings: GoogleHealthSettings, deps:
     return url;
   }
 
-  async function listAll<T extends z.ZodType>(auth: ProviderAuth, endpointKind: string, dataType: string, item: T, params: Record<string, string>, maxPages = Infinity) {
+  async function listAll<T extends z.ZodType>(
+    auth: ProviderAuth,
+    endpointKind: string,
+    dataType: string,
+    item: T,
+    params: Record<string, string>,
+    maxPages = Infinity,
+  ) {
     const out: z.infer<T>[] = [];
     let pageToken: string | undefined;
     for (let n = 0; n < maxPages; n++) {
       const url = dataPoints(dataType, pageToken ? { ...params, pageToken } : params);
-      const body = await http.send({ endpointKind, method: "GET", url, bearer: auth.accessToken, idempotent: true, schema: page(item) });
+      const body = await http.send({
+        endpointKind,
+        method: "GET",
+        url,
+        bearer: auth.accessToken,
+        idempotent: true,
+        schema: page(item),
+      });
       out.push(...(body.dataPoints ?? []));
       pageToken = body.nextPageToken || undefined;
       if (!pageToken) break;
@@ -259,7 +292,15 @@ export function createGoogleHealthProvider(settings: GoogleHealthSettings, deps:
 
   return {
     id: "fitbit",
-    capabilities: { browser: true, pkce: true, activityById: true, streams: true, sleep: true, hrv: true, revoke: true },
+    capabilities: {
+      browser: true,
+      pkce: true,
+      activityById: true,
+      streams: true,
+      sleep: true,
+      hrv: true,
+      revoke: true,
+    },
 
     authorizationUrl({ state, redirectUri, codeChallenge }) {
       const url = new URL(`${settings.authBaseUrl}/o/oauth2/v2/auth`);
@@ -281,7 +322,12 @@ export function createGoogleHealthProvider(settings: GoogleHealthSettings, deps:
 
     async exchangeCode({ code, redirectUri, codeVerifier }) {
       const now = deps.now();
-      const t = await tokenCall("oauth.code", { code, redirect_uri: redirectUri, code_verifier: codeVerifier, grant_type: "authorization_code" });
+      const t = await tokenCall("oauth.code", {
+        code,
+        redirect_uri: redirectUri,
+        code_verifier: codeVerifier,
+        grant_type: "authorization_code",
+      });
       return {
         accessToken: t.access_token,
         refreshToken: t.refresh_token ?? null,
@@ -328,7 +374,14 @@ export function createGoogleHealthProvider(settings: GoogleHealthSettings, deps:
       const params: Record<string, string> = { pageSize: String(EXERCISE_PAGE_SIZE) };
       if (at.civilStart) params.filter = `exercise.interval.civil_start_time >= "${at.civilStart}"`;
       if (at.pageToken) params.pageToken = at.pageToken;
-      const body = await http.send({ endpointKind: "activities.list", method: "GET", url: dataPoints("exercise", params), bearer: auth.accessToken, idempotent: true, schema: page(exercisePoint) });
+      const body = await http.send({
+        endpointKind: "activities.list",
+        method: "GET",
+        url: dataPoints("exercise", params),
+        bearer: auth.accessToken,
+        idempotent: true,
+        schema: page(exercisePoint),
+      });
       const activities = (body.dataPoints ?? []).map(mapExercise);
       const newest = activities.reduce<string | null>((max, a) => {
         const civil = civilTime(Date.parse(a.startTime), a.utcOffsetSeconds);
@@ -337,23 +390,44 @@ export function createGoogleHealthProvider(settings: GoogleHealthSettings, deps:
       const hasMore = Boolean(body.nextPageToken);
       // The filter is inclusive, so the next sync starts one second after the newest civil start seen.
       const resume = newest ? civilTime(Date.parse(`${newest}Z`) + 1000, 0) : at.civilStart;
-      const next = hasMore ? { ...at, pageToken: body.nextPageToken!, newest } : { civilStart: resume, pageToken: null, newest };
+      const next = hasMore
+        ? { ...at, pageToken: body.nextPageToken!, newest }
+        : { civilStart: resume, pageToken: null, newest };
       return { activities, cursor: encodeCursor(next), hasMore };
     },
 
     async getActivity(auth, id, { streams }) {
-      if (!/^[A-Za-z0-9-]{1,63}$/.test(id)) throw new BadResponseError("fitbit", "activities.get", null, "not a data point id");
+      if (!/^[A-Za-z0-9-]{1,63}$/.test(id))
+        throw new BadResponseError("fitbit", "activities.get", null, "not a data point id");
       const url = new URL(`${settings.apiBaseUrl}/users/me/dataTypes/exercise/dataPoints/${id}`);
-      const point = await http.send({ endpointKind: "activities.get", method: "GET", url, bearer: auth.accessToken, idempotent: true, schema: exercisePoint });
+      const point = await http.send({
+        endpointKind: "activities.get",
+        method: "GET",
+        url,
+        bearer: auth.accessToken,
+        idempotent: true,
+        schema: exercisePoint,
+      });
       const activity = mapExercise(point);
       if (streams) {
         // Heart rate is its own data type; the session only bounds the query.
         const { startTime, endTime } = point.exercise.interval;
-        const filter = `heart_rate.sample_time.physical_time >= "${new Date(startTime).toISOString()}" AND heart_rate.sample_time.physical_time < "${new Date(endTime).toISOString()}"`;
-        const samples = await listAll(auth, "activities.streams", "heart-rate", heartRatePoint, { filter, pageSize: "10000" }, MAX_STREAM_PAGES);
+        const filter = `heart_rate.sample_time.physical_time >= "${new Date(
+          startTime,
+        ).toISOString()}" AND heart_rate.sample_time.physical_time < "${new Date(endTime).toISOString()}"`;
+        const samples = await listAll(
+          auth,
+          "activities.streams",
+          "heart-rate",
+          heartRatePoint,
+          { filter, pageSize: "10000" },
+          MAX_STREAM_PAGES,
+        );
         if (samples.length) {
           const start = Date.parse(startTime);
-          const sorted = samples.map((s) => s.heartRate).sort((a, b) => Date.parse(a.sampleTime.physicalTime) - Date.parse(b.sampleTime.physicalTime));
+          const sorted = samples
+            .map((s) => s.heartRate)
+            .sort((a, b) => Date.parse(a.sampleTime.physicalTime) - Date.parse(b.sampleTime.physicalTime));
           activity.streams = {
             timeSeconds: sorted.map((s) => (Date.parse(s.sampleTime.physicalTime) - start) / 1000),
             heartRate: sorted.map((s) => s.beatsPerMinute),
@@ -386,7 +460,9 @@ export function createGoogleHealthProvider(settings: GoogleHealthSettings, deps:
     },
 
     async listSleep(auth, range) {
-      const filter = `sleep.interval.civil_end_time >= "${range.from}" AND sleep.interval.civil_end_time < "${nextDay(range.to)}"`;
+      const filter = `sleep.interval.civil_end_time >= "${range.from}" AND sleep.interval.civil_end_time < "${nextDay(
+        range.to,
+      )}"`;
       const points = await listAll(auth, "sleep.list", "sleep", sleepPoint, { filter, pageSize: "25" });
       return points.map((p): SleepRecord => {
         const s = p.sleep;
@@ -405,7 +481,10 @@ export function createGoogleHealthProvider(settings: GoogleHealthSettings, deps:
           minutesAsleep: s.summary?.minutesAsleep ?? 0,
           minutesAwake: s.summary?.minutesAwake ?? null,
           // "Classic" sleep has only ASLEEP/RESTLESS/AWAKE, so no stage breakdown.
-          stages: deep !== null && rem !== null && light !== null ? { deepMinutes: deep, lightMinutes: light, remMinutes: rem, awakeMinutes: stage("AWAKE") ?? 0 } : null,
+          stages:
+            deep !== null && rem !== null && light !== null
+              ? { deepMinutes: deep, lightMinutes: light, remMinutes: rem, awakeMinutes: stage("AWAKE") ?? 0 }
+              : null,
           isMainSleep: !s.metadata?.nap,
           synthetic: false,
         };
@@ -413,7 +492,9 @@ export function createGoogleHealthProvider(settings: GoogleHealthSettings, deps:
     },
 
     async listHrv(auth, range) {
-      const filter = `daily_heart_rate_variability.date >= "${range.from}" AND daily_heart_rate_variability.date < "${nextDay(range.to)}"`;
+      const filter = `daily_heart_rate_variability.date >= "${
+        range.from
+      }" AND daily_heart_rate_variability.date < "${nextDay(range.to)}"`;
       const points = await listAll(auth, "hrv.list", "daily-heart-rate-variability", hrvPoint, { filter });
       return points.flatMap((p): HrvRecord[] => {
         const h = p.dailyHeartRateVariability;

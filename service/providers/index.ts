@@ -18,7 +18,11 @@ export interface ProviderSettings {
 
 export type ProviderRegistry = ReadonlyMap<ProviderId, FitnessProvider>;
 
-export function createProviderRegistry(settings: ProviderSettings, deps: OutboundDeps, policy?: RetryPolicy): ProviderRegistry {
+export function createProviderRegistry(
+  settings: ProviderSettings,
+  deps: OutboundDeps,
+  policy?: RetryPolicy,
+): ProviderRegistry {
   const providers: FitnessProvider[] = [createSyntheticProvider({ now: deps.now })];
   if (settings.strava) providers.push(createStravaProvider(settings.strava, deps, policy));
   if (settings.fitbit) providers.push(createGoogleHealthProvider(settings.fitbit, deps, policy));

@@ -103,10 +103,16 @@ export interface Outbound {
   send<T>(request: OutboundRequest<T>): Promise<T>;
 }
 
-export function createOutbound(profile: ProviderHttpProfile, deps: OutboundDeps, policy = DEFAULT_RETRY_POLICY): Outbound {
+export function createOutbound(
+  profile: ProviderHttpProfile,
+  deps: OutboundDeps,
+  policy = DEFAULT_RETRY_POLICY,
+): Outbound {
   const { provider } = profile;
 
-  type Attempt = { error: ProviderError } | { error?: undefined; response: Response; bytes: Uint8Array; rateLimit: RateLimitState | null };
+  type Attempt =
+    | { error: ProviderError }
+    | { error?: undefined; response: Response; bytes: Uint8Array; rateLimit: RateLimitState | null };
 
   async function attempt(request: OutboundRequest<unknown>): Promise<Attempt> {
     const headers: Record<string, string> = { accept: "application/json", ...request.headers };
@@ -114,7 +120,14 @@ export function createOutbound(profile: ProviderHttpProfile, deps: OutboundDeps,
     if (request.form) headers["content-type"] = "application/x-www-form-urlencoded";
     const started = deps.now();
     const report = (status: number | null, ok: boolean, responseBytes: number) =>
-      deps.observer({ provider, endpointKind: request.endpointKind, status, latencyMs: deps.now() - started, ok, responseBytes });
+      deps.observer({
+        provider,
+        endpointKind: request.endpointKind,
+        status,
+        latencyMs: deps.now() - started,
+        ok,
+        responseBytes,
+      });
     let response: Response;
     let bytes: Uint8Array;
     try {
@@ -129,7 +142,14 @@ export function createOutbound(profile: ProviderHttpProfile, deps: OutboundDeps,
     } catch (error) {
       report(null, false, 0);
       const timedOut = (error as { name?: string }).name === "TimeoutError";
-      return { error: new UpstreamUnavailableError(provider, request.endpointKind, null, timedOut ? "timed out" : "network error") };
+      return {
+        error: new UpstreamUnavailableError(
+          provider,
+          request.endpointKind,
+          null,
+          timedOut ? "timed out" : "network error",
+        ),
+      };
     }
     report(response.status, response.ok, bytes.byteLength);
     return { response, bytes, rateLimit: profile.parseRateLimit(response.headers, new Date(deps.now())) };
@@ -150,7 +170,12 @@ export function createOutbound(profile: ProviderHttpProfile, deps: OutboundDeps,
     if (specific) return specific;
     const { status } = response;
     if (status === 429) {
-      return new RateLimitedError(provider, endpointKind, status, retryAfterMs(response.headers, now) ?? policy.defaultRetryAfterMs);
+      return new RateLimitedError(
+        provider,
+        endpointKind,
+        status,
+        retryAfterMs(response.headers, now) ?? policy.defaultRetryAfterMs,
+      );
     }
     if (status === 401) return new AccessTokenRejectedError(provider, endpointKind, status);
     if (status >= 500) return new UpstreamUnavailableError(provider, endpointKind, status, `status ${status}`);
@@ -185,14 +210,25 @@ export function createOutbound(profile: ProviderHttpProfile, deps: OutboundDeps,
           const parsed = request.schema.safeParse(body);
           if (parsed.success) return parsed.data;
           // The issue paths name fields, never values, so this message cannot leak data.
-          const paths = parsed.error.issues.slice(0, 3).map((i) => i.path.join(".") || "(root)").join(", ");
-          throw new BadResponseError(provider, request.endpointKind, result.response.status, `unexpected shape at ${paths}`);
+          const paths = parsed.error.issues
+            .slice(0, 3)
+            .map((i) => i.path.join(".") || "(root)")
+            .join(", ");
+          throw new BadResponseError(
+            provider,
+            request.endpointKind,
+            result.response.status,
+            `unexpected shape at ${paths}`,
+          );
         } else {
           error = classify(result.response, parseJson(result.bytes), request.endpointKind);
           const observedAt = new Date(deps.now());
           let state = result.rateLimit;
           if (error instanceof RateLimitedError) {
-            state = { ...(state ?? { provider, observedAt, windows: [] }), blockedUntil: new Date(observedAt.getTime() + error.retryAfterMs) };
+            state = {
+              ...(state ?? { provider, observedAt, windows: [] }),
+              blockedUntil: new Date(observedAt.getTime() + error.retryAfterMs),
+            };
           }
           if (state) deps.onRateLimit(state);
         }

@@ -19,7 +19,13 @@ import {
   ReauthorizationRequiredError,
   UnsupportedOperationError,
 } from "./errors.js";
-import { createOutbound, type FailedResponse, type OutboundDeps, type ProviderHttpProfile, type RetryPolicy } from "./outbound.js";
+import {
+  createOutbound,
+  type FailedResponse,
+  type OutboundDeps,
+  type ProviderHttpProfile,
+  type RetryPolicy,
+} from "./outbound.js";
 import type { FitnessProvider, RateLimitState, RateLimitWindow, TokenGrant } from "./types.js";
 
 export interface StravaSettings {
@@ -43,7 +49,9 @@ const STREAM_KEYS = "time,heartrate,watts,velocity_smooth,altitude";
 
 const errorBody = z.object({
   message: z.string().optional(),
-  errors: z.array(z.object({ resource: z.string().optional(), field: z.string().optional(), code: z.string().optional() })).optional(),
+  errors: z
+    .array(z.object({ resource: z.string().optional(), field: z.string().optional(), code: z.string().optional() }))
+    .optional(),
 });
 
 const tokenResponse = z.object({
@@ -113,7 +121,11 @@ const athlete = z.object({
   ftp: optionalNumber,
 });
 
-const cursorSchema = z.object({ after: z.number().int().nonnegative(), page: z.number().int().positive(), newest: z.number().int().nonnegative() });
+const cursorSchema = z.object({
+  after: z.number().int().nonnegative(),
+  page: z.number().int().positive(),
+  newest: z.number().int().nonnegative(),
+});
 
 const SPORTS: Record<string, Sport> = {
   Run: "run",
@@ -149,7 +161,10 @@ function pair(value: string | null): [number, number] | null {
 export function parseStravaRateLimit(headers: Headers, now: Date): RateLimitState | null {
   const { nextQuarter, nextMidnight } = windowResets(now);
   const windows: RateLimitWindow[] = [];
-  for (const [prefix, name] of [["x-ratelimit", "overall"], ["x-readratelimit", "read"]] as const) {
+  for (const [prefix, name] of [
+    ["x-ratelimit", "overall"],
+    ["x-readratelimit", "read"],
+  ] as const) {
     const limit = pair(headers.get(`${prefix}-limit`));
     const usage = pair(headers.get(`${prefix}-usage`));
     if (!limit || !usage) continue;
@@ -169,7 +184,8 @@ function stravaRetryAfterMs(headers: Headers, now: Date): number {
 
 function classify(response: FailedResponse, now: Date): ProviderError | undefined {
   const { status, endpointKind } = response;
-  if (status === 429) return new RateLimitedError("strava", endpointKind, status, stravaRetryAfterMs(response.headers, now));
+  if (status === 429)
+    return new RateLimitedError("strava", endpointKind, status, stravaRetryAfterMs(response.headers, now));
   if (endpointKind.startsWith("oauth.") && (status === 400 || status === 401)) {
     const body = errorBody.safeParse(response.body);
     // Wrong client id/secret is our configuration, not the user's grant.
@@ -225,7 +241,8 @@ function mapSummary(a: SummaryActivity): Activity {
 function mapStreams(s: z.infer<typeof streamSet>): ActivityStreams | undefined {
   if (!s.time) return undefined;
   const time = s.time.data.map((t) => t ?? 0);
-  const aligned = (x: { data: (number | null)[] } | undefined) => (x && x.data.length === time.length ? x.data : undefined);
+  const aligned = (x: { data: (number | null)[] } | undefined) =>
+    x && x.data.length === time.length ? x.data : undefined;
   return {
     timeSeconds: time,
     heartRate: aligned(s.heartrate),
@@ -235,7 +252,11 @@ function mapStreams(s: z.infer<typeof streamSet>): ActivityStreams | undefined {
   };
 }
 
-export function createStravaProvider(settings: StravaSettings, deps: OutboundDeps, policy?: RetryPolicy): FitnessProvider {
+export function createStravaProvider(
+  settings: StravaSettings,
+  deps: OutboundDeps,
+  policy?: RetryPolicy,
+): FitnessProvider {
   const http = createOutbound(stravaHttpProfile, deps, policy);
   const api = (path: string) => new URL(`${settings.apiBaseUrl}${path}`);
   const oauth = (path: string) => new URL(`${settings.oauthBaseUrl}${path}`);
@@ -261,7 +282,15 @@ export function createStravaProvider(settings: StravaSettings, deps: OutboundDep
 
   return {
     id: "strava",
-    capabilities: { browser: true, pkce: false, activityById: true, streams: true, sleep: false, hrv: false, revoke: true },
+    capabilities: {
+      browser: true,
+      pkce: false,
+      activityById: true,
+      streams: true,
+      sleep: false,
+      hrv: false,
+      revoke: true,
+    },
 
     authorizationUrl({ state, redirectUri }) {
       const url = oauth("/authorize");
@@ -305,8 +334,19 @@ export function createStravaProvider(settings: StravaSettings, deps: OutboundDep
     async listActivities(auth, { cursor }) {
       const at = cursor ? decodeCursor(cursorSchema, cursor) : { after: 0, page: 1, newest: 0 };
       const url = api("/athlete/activities");
-      url.search = new URLSearchParams({ after: String(at.after), page: String(at.page), per_page: String(PAGE_SIZE) }).toString();
-      const page = await http.send({ endpointKind: "activities.list", method: "GET", url, bearer: auth.accessToken, idempotent: true, schema: z.array(summaryActivity) });
+      url.search = new URLSearchParams({
+        after: String(at.after),
+        page: String(at.page),
+        per_page: String(PAGE_SIZE),
+      }).toString();
+      const page = await http.send({
+        endpointKind: "activities.list",
+        method: "GET",
+        url,
+        bearer: auth.accessToken,
+        idempotent: true,
+        schema: z.array(summaryActivity),
+      });
       const newest = page.reduce((max, a) => Math.max(max, Math.floor(Date.parse(a.start_date) / 1000)), at.newest);
       const hasMore = page.length > 0;
       // Once the list is exhausted, the next sync asks only for what started after the newest activity seen.
@@ -316,7 +356,14 @@ export function createStravaProvider(settings: StravaSettings, deps: OutboundDep
 
     async getActivity(auth, id, { streams }) {
       if (!/^\d+$/.test(id)) throw new BadResponseError("strava", "activities.get", null, "activity ids are numeric");
-      const detail = await http.send({ endpointKind: "activities.get", method: "GET", url: api(`/activities/${id}`), bearer: auth.accessToken, idempotent: true, schema: detailedActivity });
+      const detail = await http.send({
+        endpointKind: "activities.get",
+        method: "GET",
+        url: api(`/activities/${id}`),
+        bearer: auth.accessToken,
+        idempotent: true,
+        schema: detailedActivity,
+      });
       const activity = mapSummary(detail);
       activity.calories = detail.calories ?? activity.calories;
       activity.device = detail.device_name ?? null;
@@ -336,7 +383,16 @@ export function createStravaProvider(settings: StravaSettings, deps: OutboundDep
         const url = api(`/activities/${id}/streams`);
         url.search = new URLSearchParams({ keys: STREAM_KEYS, key_by_type: "true" }).toString();
         try {
-          activity.streams = mapStreams(await http.send({ endpointKind: "activities.streams", method: "GET", url, bearer: auth.accessToken, idempotent: true, schema: streamSet }));
+          activity.streams = mapStreams(
+            await http.send({
+              endpointKind: "activities.streams",
+              method: "GET",
+              url,
+              bearer: auth.accessToken,
+              idempotent: true,
+              schema: streamSet,
+            }),
+          );
         } catch (error) {
           // Manual activities have no streams: Strava answers 404 for them.
           if (!(error instanceof BadResponseError && error.status === 404)) throw error;
@@ -346,7 +402,14 @@ export function createStravaProvider(settings: StravaSettings, deps: OutboundDep
     },
 
     async getAthlete(auth): Promise<AthleteProfile> {
-      const a = await http.send({ endpointKind: "athlete.get", method: "GET", url: api("/athlete"), bearer: auth.accessToken, idempotent: true, schema: athlete });
+      const a = await http.send({
+        endpointKind: "athlete.get",
+        method: "GET",
+        url: api("/athlete"),
+        bearer: auth.accessToken,
+        idempotent: true,
+        schema: athlete,
+      });
       const name = [a.firstname, a.lastname].filter(Boolean).join(" ");
       return {
         provider: "strava",
@@ -369,4 +432,3 @@ export function createStravaProvider(settings: StravaSettings, deps: OutboundDep
     },
   };
 }
-

@@ -1,14 +1,7 @@
 // The contract between the service and a fitness provider. Each provider module owns its HTTP and maps the
 // provider's shapes into ../fitness/model.ts; everything stateful (token storage, refresh serialization,
 // cursors, cached data, rate-limit state shared across instances) lives with the caller.
-import type {
-  Activity,
-  AthleteProfile,
-  DateRange,
-  HrvRecord,
-  ProviderId,
-  SleepRecord,
-} from "../fitness/model.js";
+import type { Activity, AthleteProfile, DateRange, HrvRecord, ProviderId, SleepRecord } from "../fitness/model.js";
 
 export interface TokenGrant {
   accessToken: string;

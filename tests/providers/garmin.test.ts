@@ -1,10 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { activitySchema } from "../../service/fitness/model.js";
-import { AccessTokenRejectedError, ReauthorizationRequiredError, UnsupportedOperationError } from "../../service/providers/errors.js";
+import {
+  AccessTokenRejectedError,
+  ReauthorizationRequiredError,
+  UnsupportedOperationError,
+} from "../../service/providers/errors.js";
 import { GARMIN_INITIAL_HISTORY_DAYS, createGarminProvider } from "../../service/providers/garmin.js";
 import { createPkcePair as pkcePair } from "../../service/providers/pkce.js";
 import type { FitnessProvider, TokenGrant } from "../../service/providers/types.js";
-import { garminActivityDetail, garminHrv, garminSleep, startGarminFake, type GarminFake } from "../support/fakes/garmin.js";
+import {
+  garminActivityDetail,
+  garminHrv,
+  garminSleep,
+  startGarminFake,
+  type GarminFake,
+} from "../support/fakes/garmin.js";
 import { FakeClock } from "../support/fakes/http.js";
 import { authorizeLikeBrowser, recordingDeps } from "../support/outbound.js";
 
@@ -19,7 +29,13 @@ beforeEach(async () => {
   clock = new FakeClock();
   fake = await startGarminFake(clock);
   garmin = createGarminProvider(
-    { authorizeBaseUrl: fake.origin, tokenBaseUrl: fake.origin, apiBaseUrl: fake.origin, clientId: fake.clientId, clientSecret: fake.clientSecret },
+    {
+      authorizeBaseUrl: fake.origin,
+      tokenBaseUrl: fake.origin,
+      apiBaseUrl: fake.origin,
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+    },
     recordingDeps(clock),
   );
 });
@@ -27,9 +43,15 @@ afterEach(() => fake.close());
 
 async function connect(): Promise<TokenGrant> {
   const { verifier, challenge } = pkcePair();
-  const callback = await authorizeLikeBrowser(garmin.authorizationUrl({ state: "gm-1", redirectUri: REDIRECT, codeChallenge: challenge, subject: "u" }));
+  const callback = await authorizeLikeBrowser(
+    garmin.authorizationUrl({ state: "gm-1", redirectUri: REDIRECT, codeChallenge: challenge, subject: "u" }),
+  );
   expect(callback.searchParams.get("state")).toBe("gm-1");
-  return garmin.exchangeCode({ code: callback.searchParams.get("code")!, redirectUri: REDIRECT, codeVerifier: verifier });
+  return garmin.exchangeCode({
+    code: callback.searchParams.get("code")!,
+    redirectUri: REDIRECT,
+    codeVerifier: verifier,
+  });
 }
 
 const nowSeconds = () => Math.floor(clock.now() / 1000);
@@ -44,7 +66,14 @@ describe("Garmin connect flow", () => {
 
   it("carries a denied consent back as error=access_denied", async () => {
     fake.consent = { approve: false };
-    const callback = await authorizeLikeBrowser(garmin.authorizationUrl({ state: "gm-2", redirectUri: REDIRECT, codeChallenge: pkcePair().challenge, subject: "u" }));
+    const callback = await authorizeLikeBrowser(
+      garmin.authorizationUrl({
+        state: "gm-2",
+        redirectUri: REDIRECT,
+        codeChallenge: pkcePair().challenge,
+        subject: "u",
+      }),
+    );
     expect(callback.searchParams.get("error")).toBe("access_denied");
   });
 
@@ -88,7 +117,10 @@ describe("Garmin data", () => {
     expect(fake.calls("activityDetails.pull")).toBe(GARMIN_INITIAL_HISTORY_DAYS);
 
     clock.advance(2 * 3600_000);
-    fake.uploads.activityDetails.push({ uploadedAt: nowSeconds() - 600, summary: garminActivityDetail(nowSeconds() - 5000, 4) });
+    fake.uploads.activityDetails.push({
+      uploadedAt: nowSeconds() - 600,
+      summary: garminActivityDetail(nowSeconds() - 5000, 4),
+    });
     const next = await garmin.listActivities(grant, { cursor });
     expect(next.activities.map((a) => a.id)).toEqual(["x153a9f3-4-6"]);
     expect(next.hasMore).toBe(false);
@@ -108,7 +140,17 @@ describe("Garmin data", () => {
     }
     const [a] = found;
     activitySchema.parse(a);
-    expect(a).toMatchObject({ sport: "ride", providerSport: "ROAD_BIKING", name: "Lunch Ride", utcOffsetSeconds: -25_200, elapsedSeconds: 1200, distanceMeters: 10_200, avgHeartRate: 139, calories: 240, device: "Edge 840" });
+    expect(a).toMatchObject({
+      sport: "ride",
+      providerSport: "ROAD_BIKING",
+      name: "Lunch Ride",
+      utcOffsetSeconds: -25_200,
+      elapsedSeconds: 1200,
+      distanceMeters: 10_200,
+      avgHeartRate: 139,
+      calories: 240,
+      device: "Edge 840",
+    });
     expect(a!.streams!.timeSeconds.slice(0, 3)).toEqual([0, 5, 10]);
     expect(a!.streams!.powerWatts![3]).toBe(203);
     expect(a!.laps!.map((l) => [l.elapsedSeconds, l.avgPowerWatts])).toEqual([
@@ -132,6 +174,8 @@ describe("Garmin data", () => {
       ["2026-11-28", 435, { deepMinutes: 90, lightMinutes: 240, remMinutes: 105, awakeMinutes: 15 }],
       ["2026-11-29", 435, { deepMinutes: 90, lightMinutes: 240, remMinutes: 105, awakeMinutes: 15 }],
     ]);
-    expect(await garmin.listHrv(grant, { from: "2026-11-28", to: "2026-11-29" })).toEqual([{ provider: "garmin", date: "2026-11-29", rmssdMs: 48, deepSleepRmssdMs: null, synthetic: false }]);
+    expect(await garmin.listHrv(grant, { from: "2026-11-28", to: "2026-11-29" })).toEqual([
+      { provider: "garmin", date: "2026-11-29", rmssdMs: 48, deepSleepRmssdMs: null, synthetic: false },
+    ]);
   });
 });

@@ -1,10 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { activitySchema, hrvRecordSchema, sleepRecordSchema } from "../../service/fitness/model.js";
-import { AccessTokenRejectedError, RateLimitedError, ReauthorizationRequiredError } from "../../service/providers/errors.js";
+import {
+  AccessTokenRejectedError,
+  RateLimitedError,
+  ReauthorizationRequiredError,
+} from "../../service/providers/errors.js";
 import { GOOGLE_HEALTH_SCOPES, createGoogleHealthProvider } from "../../service/providers/google-health.js";
 import { createPkcePair as pkcePair } from "../../service/providers/pkce.js";
 import type { FitnessProvider, TokenGrant } from "../../service/providers/types.js";
-import { googleExercise, googleHeartRate, googleHrv, googleSleep, startGoogleHealthFake, type GoogleHealthFake } from "../support/fakes/google-health.js";
+import {
+  googleExercise,
+  googleHeartRate,
+  googleHrv,
+  googleSleep,
+  startGoogleHealthFake,
+  type GoogleHealthFake,
+} from "../support/fakes/google-health.js";
 import { FakeClock } from "../support/fakes/http.js";
 import { authorizeLikeBrowser, recordingDeps, type RecordingDeps } from "../support/outbound.js";
 
@@ -20,7 +31,13 @@ beforeEach(async () => {
   fake = await startGoogleHealthFake(clock);
   deps = recordingDeps(clock);
   google = createGoogleHealthProvider(
-    { authBaseUrl: fake.origin, tokenBaseUrl: fake.origin, apiBaseUrl: `${fake.origin}/v4`, clientId: fake.clientId, clientSecret: fake.clientSecret },
+    {
+      authBaseUrl: fake.origin,
+      tokenBaseUrl: fake.origin,
+      apiBaseUrl: `${fake.origin}/v4`,
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+    },
     deps,
   );
 });
@@ -28,8 +45,14 @@ afterEach(() => fake.close());
 
 async function connect(): Promise<TokenGrant> {
   const { verifier, challenge } = pkcePair();
-  const callback = await authorizeLikeBrowser(google.authorizationUrl({ state: "g-1", redirectUri: REDIRECT, codeChallenge: challenge, subject: "u" }));
-  return google.exchangeCode({ code: callback.searchParams.get("code")!, redirectUri: REDIRECT, codeVerifier: verifier });
+  const callback = await authorizeLikeBrowser(
+    google.authorizationUrl({ state: "g-1", redirectUri: REDIRECT, codeChallenge: challenge, subject: "u" }),
+  );
+  return google.exchangeCode({
+    code: callback.searchParams.get("code")!,
+    redirectUri: REDIRECT,
+    codeVerifier: verifier,
+  });
 }
 
 async function drain(grant: TokenGrant, cursor: string | null) {
@@ -46,12 +69,28 @@ async function drain(grant: TokenGrant, cursor: string | null) {
 describe("Google Health connect flow (Fitbit)", () => {
   it("asks for offline access with PKCE and the Health scopes, and exchanges the code with the verifier", async () => {
     const { verifier, challenge } = pkcePair();
-    const url = google.authorizationUrl({ state: "g-1", redirectUri: REDIRECT, codeChallenge: challenge, subject: "u" });
+    const url = google.authorizationUrl({
+      state: "g-1",
+      redirectUri: REDIRECT,
+      codeChallenge: challenge,
+      subject: "u",
+    });
     expect(url.pathname).toBe("/o/oauth2/v2/auth");
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({ access_type: "offline", prompt: "consent", code_challenge: challenge, code_challenge_method: "S256", scope: GOOGLE_HEALTH_SCOPES.join(" "), state: "g-1" });
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      access_type: "offline",
+      prompt: "consent",
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+      scope: GOOGLE_HEALTH_SCOPES.join(" "),
+      state: "g-1",
+    });
     const callback = await authorizeLikeBrowser(url);
     expect(callback.searchParams.get("state")).toBe("g-1");
-    const grant = await google.exchangeCode({ code: callback.searchParams.get("code")!, redirectUri: REDIRECT, codeVerifier: verifier });
+    const grant = await google.exchangeCode({
+      code: callback.searchParams.get("code")!,
+      redirectUri: REDIRECT,
+      codeVerifier: verifier,
+    });
     expect(grant.refreshToken).toMatch(/^1\/\/0g/);
     expect(grant.expiresAt!.getTime()).toBe(clock.now() + 3599_000);
     expect(grant.scopes).toEqual([...GOOGLE_HEALTH_SCOPES]);
@@ -59,13 +98,28 @@ describe("Google Health connect flow (Fitbit)", () => {
 
   it("refuses a code presented with the wrong verifier", async () => {
     const { challenge } = pkcePair();
-    const callback = await authorizeLikeBrowser(google.authorizationUrl({ state: "g-2", redirectUri: REDIRECT, codeChallenge: challenge, subject: "u" }));
-    await expect(google.exchangeCode({ code: callback.searchParams.get("code")!, redirectUri: REDIRECT, codeVerifier: pkcePair().verifier })).rejects.toBeInstanceOf(ReauthorizationRequiredError);
+    const callback = await authorizeLikeBrowser(
+      google.authorizationUrl({ state: "g-2", redirectUri: REDIRECT, codeChallenge: challenge, subject: "u" }),
+    );
+    await expect(
+      google.exchangeCode({
+        code: callback.searchParams.get("code")!,
+        redirectUri: REDIRECT,
+        codeVerifier: pkcePair().verifier,
+      }),
+    ).rejects.toBeInstanceOf(ReauthorizationRequiredError);
   });
 
   it("carries a denied consent back as error=access_denied", async () => {
     fake.consent = { approve: false };
-    const callback = await authorizeLikeBrowser(google.authorizationUrl({ state: "g-3", redirectUri: REDIRECT, codeChallenge: pkcePair().challenge, subject: "u" }));
+    const callback = await authorizeLikeBrowser(
+      google.authorizationUrl({
+        state: "g-3",
+        redirectUri: REDIRECT,
+        codeChallenge: pkcePair().challenge,
+        subject: "u",
+      }),
+    );
     expect(Object.fromEntries(callback.searchParams)).toEqual({ error: "access_denied", state: "g-3" });
   });
 
@@ -105,7 +159,11 @@ describe("Google Health data", () => {
     fake.points.exercise = [googleExercise(4)];
     const start = (fake.points.exercise[0]!.exercise as { interval: { startTime: string } }).interval.startTime;
     // Samples just outside the session must not be read as part of it.
-    fake.points["heart-rate"] = [...googleHeartRate(new Date(Date.parse(start) - 60_000).toISOString(), 60), ...googleHeartRate(start, 3600), ...googleHeartRate(new Date(Date.parse(start) + 3600_000).toISOString(), 60)];
+    fake.points["heart-rate"] = [
+      ...googleHeartRate(new Date(Date.parse(start) - 60_000).toISOString(), 60),
+      ...googleHeartRate(start, 3600),
+      ...googleHeartRate(new Date(Date.parse(start) + 3600_000).toISOString(), 60),
+    ];
     const grant = await connect();
     const activity = await google.getActivity(grant, "ex-0004", { streams: true });
     activitySchema.parse(activity);
@@ -137,7 +195,11 @@ describe("Google Health data", () => {
 
   it("reads sleep with and without stages, and nightly HRV, by local date", async () => {
     fake.points.sleep = [googleSleep("2026-02-01"), googleSleep("2026-02-02", "classic"), googleSleep("2026-02-04")];
-    fake.points["daily-heart-rate-variability"] = [googleHrv("2026-02-01", 61.2), googleHrv("2026-02-02", 55.4), googleHrv("2026-02-04", 70)];
+    fake.points["daily-heart-rate-variability"] = [
+      googleHrv("2026-02-01", 61.2),
+      googleHrv("2026-02-02", 55.4),
+      googleHrv("2026-02-04", 70),
+    ];
     const grant = await connect();
     const sleep = await google.listSleep(grant, { from: "2026-02-01", to: "2026-02-02" });
     sleep.forEach((s) => sleepRecordSchema.parse(s));
@@ -162,7 +224,11 @@ describe("Google Health data", () => {
 describe("Google Health quota errors", () => {
   it("backs off and retries a 429 that asks for a short wait", async () => {
     const grant = await connect();
-    fake.inject("identity.get", { status: 429, headers: { "retry-after": "2" }, body: { error: { code: 429, message: "Quota exceeded", status: "RESOURCE_EXHAUSTED" } } });
+    fake.inject("identity.get", {
+      status: 429,
+      headers: { "retry-after": "2" },
+      body: { error: { code: 429, message: "Quota exceeded", status: "RESOURCE_EXHAUSTED" } },
+    });
     await google.getAthlete(grant);
     expect(fake.calls("identity.get")).toBe(2);
     expect(deps.sleeps).toEqual([2000]);
@@ -170,7 +236,11 @@ describe("Google Health quota errors", () => {
 
   it("surfaces a 429 that asks for longer than the policy waits", async () => {
     const grant = await connect();
-    fake.inject("identity.get", { status: 429, headers: { "retry-after": "120" }, body: { error: { code: 429, message: "Quota exceeded", status: "RESOURCE_EXHAUSTED" } } });
+    fake.inject("identity.get", {
+      status: 429,
+      headers: { "retry-after": "120" },
+      body: { error: { code: 429, message: "Quota exceeded", status: "RESOURCE_EXHAUSTED" } },
+    });
     const error = (await google.getAthlete(grant).catch((e: unknown) => e)) as RateLimitedError;
     expect(error).toBeInstanceOf(RateLimitedError);
     expect(error.retryAfterMs).toBe(120_000);
@@ -179,7 +249,14 @@ describe("Google Health quota errors", () => {
 
   it("treats a scope the user withheld as needing a new consent", async () => {
     const grant = await connect();
-    fake.inject("dataPoints.list", { status: 403, body: { error: { code: 403, message: "Request had insufficient authentication scopes.", status: "PERMISSION_DENIED" } } });
-    await expect(google.listSleep(grant, { from: "2026-02-01", to: "2026-02-02" })).rejects.toBeInstanceOf(ReauthorizationRequiredError);
+    fake.inject("dataPoints.list", {
+      status: 403,
+      body: {
+        error: { code: 403, message: "Request had insufficient authentication scopes.", status: "PERMISSION_DENIED" },
+      },
+    });
+    await expect(google.listSleep(grant, { from: "2026-02-01", to: "2026-02-02" })).rejects.toBeInstanceOf(
+      ReauthorizationRequiredError,
+    );
   });
 });

@@ -1,13 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { BadResponseError, RateLimitedError, UpstreamUnavailableError } from "../../service/providers/errors.js";
-import { DEFAULT_RETRY_POLICY, createOutbound, type Outbound, type ProviderHttpProfile } from "../../service/providers/outbound.js";
+import {
+  DEFAULT_RETRY_POLICY,
+  createOutbound,
+  type Outbound,
+  type ProviderHttpProfile,
+} from "../../service/providers/outbound.js";
 import { createProviderRegistry } from "../../service/providers/index.js";
 import { createPkcePair, pkceChallenge, randomState } from "../../service/providers/pkce.js";
 import { FakeClock, type FakeServer, startFakeServer } from "../support/fakes/http.js";
 import { recordingDeps, type RecordingDeps } from "../support/outbound.js";
 
-const profile = (retryRateLimited: boolean): ProviderHttpProfile => ({ provider: "garmin", retryRateLimited, parseRateLimit: () => null, classify: () => undefined });
+const profile = (retryRateLimited: boolean): ProviderHttpProfile => ({
+  provider: "garmin",
+  retryRateLimited,
+  parseRateLimit: () => null,
+  classify: () => undefined,
+});
 
 let clock: FakeClock;
 let server: FakeServer;
@@ -25,12 +35,26 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-const get = () => http.send({ endpointKind: "thing.get", method: "GET", url: new URL(`${server.origin}/thing`), idempotent: true, schema: z.object({ value: z.number() }) });
+const get = () =>
+  http.send({
+    endpointKind: "thing.get",
+    method: "GET",
+    url: new URL(`${server.origin}/thing`),
+    idempotent: true,
+    schema: z.object({ value: z.number() }),
+  });
 
 describe("outbound", () => {
   it("never retries a call that is not idempotent (a refresh must reach the provider at most once)", async () => {
     server.inject("token", { status: 503, body: {} }, 3);
-    const send = http.send({ endpointKind: "oauth.refresh", method: "POST", url: new URL(`${server.origin}/token`), form: new URLSearchParams({ a: "b" }), idempotent: false, schema: z.object({ value: z.number() }) });
+    const send = http.send({
+      endpointKind: "oauth.refresh",
+      method: "POST",
+      url: new URL(`${server.origin}/token`),
+      form: new URLSearchParams({ a: "b" }),
+      idempotent: false,
+      schema: z.object({ value: z.number() }),
+    });
     await expect(send).rejects.toBeInstanceOf(UpstreamUnavailableError);
     expect(server.calls("token")).toBe(1);
   });
@@ -52,7 +76,14 @@ describe("outbound", () => {
     expect(error.retryAfterMs).toBe(DEFAULT_RETRY_POLICY.defaultRetryAfterMs);
     expect(server.calls("thing")).toBe(1);
     // Every instance must learn that the provider said wait, even one without quota headers.
-    expect(deps.rateLimits).toEqual([{ provider: "garmin", observedAt: new Date(clock.now()), windows: [], blockedUntil: new Date(clock.now() + DEFAULT_RETRY_POLICY.defaultRetryAfterMs) }]);
+    expect(deps.rateLimits).toEqual([
+      {
+        provider: "garmin",
+        observedAt: new Date(clock.now()),
+        windows: [],
+        blockedUntil: new Date(clock.now() + DEFAULT_RETRY_POLICY.defaultRetryAfterMs),
+      },
+    ]);
   });
 
   it("reports one event per attempt with the response size, and none of the body", async () => {
@@ -60,8 +91,22 @@ describe("outbound", () => {
     server.inject("thing", { status: 500, body });
     await get();
     expect(deps.calls).toEqual([
-      { provider: "garmin", endpointKind: "thing.get", status: 500, latencyMs: 0, ok: false, responseBytes: JSON.stringify(body).length },
-      { provider: "garmin", endpointKind: "thing.get", status: 200, latencyMs: 0, ok: true, responseBytes: JSON.stringify({ value: 42 }).length },
+      {
+        provider: "garmin",
+        endpointKind: "thing.get",
+        status: 500,
+        latencyMs: 0,
+        ok: false,
+        responseBytes: JSON.stringify(body).length,
+      },
+      {
+        provider: "garmin",
+        endpointKind: "thing.get",
+        status: 200,
+        latencyMs: 0,
+        ok: true,
+        responseBytes: JSON.stringify({ value: 42 }).length,
+      },
     ]);
   });
 
@@ -81,9 +126,26 @@ describe("outbound", () => {
     expect([...only.keys()]).toEqual(["synthetic"]);
     const all = createProviderRegistry(
       {
-        strava: { apiBaseUrl: "http://127.0.0.1:1/api/v3", oauthBaseUrl: "http://127.0.0.1:1/oauth", clientId: "1", clientSecret: "s" },
-        fitbit: { authBaseUrl: "http://127.0.0.1:1", tokenBaseUrl: "http://127.0.0.1:1", apiBaseUrl: "http://127.0.0.1:1/v4", clientId: "1", clientSecret: "s" },
-        garmin: { authorizeBaseUrl: "http://127.0.0.1:1", tokenBaseUrl: "http://127.0.0.1:1", apiBaseUrl: "http://127.0.0.1:1", clientId: "1", clientSecret: "s" },
+        strava: {
+          apiBaseUrl: "http://127.0.0.1:1/api/v3",
+          oauthBaseUrl: "http://127.0.0.1:1/oauth",
+          clientId: "1",
+          clientSecret: "s",
+        },
+        fitbit: {
+          authBaseUrl: "http://127.0.0.1:1",
+          tokenBaseUrl: "http://127.0.0.1:1",
+          apiBaseUrl: "http://127.0.0.1:1/v4",
+          clientId: "1",
+          clientSecret: "s",
+        },
+        garmin: {
+          authorizeBaseUrl: "http://127.0.0.1:1",
+          tokenBaseUrl: "http://127.0.0.1:1",
+          apiBaseUrl: "http://127.0.0.1:1",
+          clientId: "1",
+          clientSecret: "s",
+        },
       },
       deps,
     );
@@ -91,7 +153,9 @@ describe("outbound", () => {
   });
 
   it("derives the PKCE challenge as RFC 7636 Appendix B does, from fresh verifiers and states", () => {
-    expect(pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")).toBe("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    expect(pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")).toBe(
+      "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    );
     const a = createPkcePair();
     expect(a.verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(a.challenge).toBe(pkceChallenge(a.verifier));

@@ -14,7 +14,10 @@ beforeAll(async () => {
 afterAll(() => pool.end());
 
 async function allowedValues(constraint: string): Promise<string[]> {
-  const { rows } = await pool.query<{ def: string }>("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = $1", [constraint]);
+  const { rows } = await pool.query<{ def: string }>(
+    "SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = $1",
+    [constraint],
+  );
   expect(rows).toHaveLength(1);
   return [...rows[0]!.def.matchAll(/'([^']+)'::text/g)].map((m) => m[1]!).sort();
 }

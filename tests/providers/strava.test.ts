@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { activitySchema } from "../../service/fitness/model.js";
-import { AccessTokenRejectedError, BadResponseError, RateLimitedError, ReauthorizationRequiredError, UnsupportedOperationError, UpstreamUnavailableError } from "../../service/providers/errors.js";
+import {
+  AccessTokenRejectedError,
+  BadResponseError,
+  RateLimitedError,
+  ReauthorizationRequiredError,
+  UnsupportedOperationError,
+  UpstreamUnavailableError,
+} from "../../service/providers/errors.js";
 import { DEFAULT_RETRY_POLICY } from "../../service/providers/outbound.js";
 import { createStravaProvider } from "../../service/providers/strava.js";
 import type { FitnessProvider, TokenGrant } from "../../service/providers/types.js";
@@ -20,7 +27,12 @@ beforeEach(async () => {
   fake = await startStravaFake(clock);
   deps = recordingDeps(clock);
   strava = createStravaProvider(
-    { apiBaseUrl: `${fake.origin}/api/v3`, oauthBaseUrl: `${fake.origin}/oauth`, clientId: fake.clientId, clientSecret: fake.clientSecret },
+    {
+      apiBaseUrl: `${fake.origin}/api/v3`,
+      oauthBaseUrl: `${fake.origin}/oauth`,
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+    },
     deps,
     { ...DEFAULT_RETRY_POLICY, timeoutMs: 300 },
   );
@@ -28,8 +40,15 @@ beforeEach(async () => {
 afterEach(() => fake.close());
 
 async function connect(): Promise<TokenGrant> {
-  const callback = await authorizeLikeBrowser(strava.authorizationUrl({ state: "st-1", redirectUri: REDIRECT, codeChallenge: "ignored", subject: "u" }));
-  return strava.exchangeCode({ code: callback.searchParams.get("code")!, redirectUri: REDIRECT, codeVerifier: "", callbackScope: callback.searchParams.get("scope")! });
+  const callback = await authorizeLikeBrowser(
+    strava.authorizationUrl({ state: "st-1", redirectUri: REDIRECT, codeChallenge: "ignored", subject: "u" }),
+  );
+  return strava.exchangeCode({
+    code: callback.searchParams.get("code")!,
+    redirectUri: REDIRECT,
+    codeVerifier: "",
+    callbackScope: callback.searchParams.get("scope")!,
+  });
 }
 
 describe("Strava connect flow", () => {
@@ -41,18 +60,27 @@ describe("Strava connect flow", () => {
     const callback = await authorizeLikeBrowser(url);
     expect(callback.searchParams.get("state")).toBe("st-1");
     const code = callback.searchParams.get("code")!;
-    const grant = await strava.exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: "", callbackScope: callback.searchParams.get("scope")! });
+    const grant = await strava.exchangeCode({
+      code,
+      redirectUri: REDIRECT,
+      codeVerifier: "",
+      callbackScope: callback.searchParams.get("scope")!,
+    });
     expect(grant.scopes).toEqual(["read", "activity:read"]);
     expect(grant.externalUserId).toBe("9001");
     expect(grant.expiresAt!.getTime()).toBe(Math.floor(clock.now() / 1000) * 1000 + 6 * 3600_000);
     // Codes are single use: a replay is a dead grant, not something to retry.
-    await expect(strava.exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: "" })).rejects.toBeInstanceOf(ReauthorizationRequiredError);
+    await expect(strava.exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: "" })).rejects.toBeInstanceOf(
+      ReauthorizationRequiredError,
+    );
     expect(fake.calls("oauth.token")).toBe(2);
   });
 
   it("carries a denied consent back as error=access_denied", async () => {
     fake.consent = { approve: false };
-    const callback = await authorizeLikeBrowser(strava.authorizationUrl({ state: "st-2", redirectUri: REDIRECT, codeChallenge: "c", subject: "u" }));
+    const callback = await authorizeLikeBrowser(
+      strava.authorizationUrl({ state: "st-2", redirectUri: REDIRECT, codeChallenge: "c", subject: "u" }),
+    );
     expect(callback.searchParams.get("error")).toBe("access_denied");
     expect(callback.searchParams.get("state")).toBe("st-2");
     expect(callback.searchParams.has("code")).toBe(false);
@@ -83,7 +111,9 @@ describe("Strava connect flow", () => {
 
 describe("Strava data", () => {
   it("pages through the whole history, then resumes incrementally from the stored cursor", async () => {
-    fake.athlete.activities = Array.from({ length: 230 }, (_, i) => stravaActivity(i, { sport: i % 3 === 0 ? "GravelRide" : "TrailRun" }));
+    fake.athlete.activities = Array.from({ length: 230 }, (_, i) =>
+      stravaActivity(i, { sport: i % 3 === 0 ? "GravelRide" : "TrailRun" }),
+    );
     const grant = await connect();
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -141,8 +171,16 @@ describe("Strava data", () => {
 
   it("reads the athlete and says plainly that Strava has no sleep", async () => {
     const grant = await connect();
-    expect(await strava.getAthlete(grant)).toMatchObject({ externalId: "9001", displayName: "Ada Runner", sex: "female", weightKg: 58.5, ftpWatts: 240 });
-    await expect(strava.listSleep(grant, { from: "2026-01-01", to: "2026-01-02" })).rejects.toBeInstanceOf(UnsupportedOperationError);
+    expect(await strava.getAthlete(grant)).toMatchObject({
+      externalId: "9001",
+      displayName: "Ada Runner",
+      sex: "female",
+      weightKg: 58.5,
+      ftpWatts: 240,
+    });
+    await expect(strava.listSleep(grant, { from: "2026-01-01", to: "2026-01-02" })).rejects.toBeInstanceOf(
+      UnsupportedOperationError,
+    );
   });
 });
 
@@ -164,8 +202,16 @@ describe("Strava limits and failures", () => {
     expect((error as RateLimitedError).retryAfterMs).toBe(12 * 60_000);
     expect(fake.calls("athlete.get")).toBe(2); // surfaced, not slept through
     expect(deps.rateLimits.at(-1)!.blockedUntil).toEqual(new Date(Date.UTC(2026, 10, 30, 7, 15)));
-    expect(deps.rateLimits.at(-1)!.windows.find((w) => w.name === "read-15min")).toMatchObject({ limit: 100, usage: 101 });
-    expect(deps.calls.at(-1)).toMatchObject({ provider: "strava", endpointKind: "athlete.get", status: 429, ok: false });
+    expect(deps.rateLimits.at(-1)!.windows.find((w) => w.name === "read-15min")).toMatchObject({
+      limit: 100,
+      usage: 101,
+    });
+    expect(deps.calls.at(-1)).toMatchObject({
+      provider: "strava",
+      endpointKind: "athlete.get",
+      status: 429,
+      ok: false,
+    });
   });
 
   it("waits for midnight UTC when the daily window is spent", async () => {
@@ -212,7 +258,14 @@ describe("Strava limits and failures", () => {
     const refreshed = await strava.refresh(grant.refreshToken!);
     await strava.refresh(grant.refreshToken!).catch(() => undefined);
     const logged = JSON.stringify(deps.calls);
-    for (const secret of [grant.accessToken, grant.refreshToken!, refreshed.accessToken, refreshed.refreshToken!, fake.clientSecret, "Morning run"]) {
+    for (const secret of [
+      grant.accessToken,
+      grant.refreshToken!,
+      refreshed.accessToken,
+      refreshed.refreshToken!,
+      fake.clientSecret,
+      "Morning run",
+    ]) {
       expect(logged).not.toContain(secret);
     }
     expect(deps.calls.every((c) => c.responseBytes >= 0 && c.latencyMs >= 0)).toBe(true);

@@ -48,7 +48,9 @@ describe("synthetic provider", () => {
     expect(again.activities).toEqual(first.activities);
     expect(other.activities.map((x) => x.startTime)).not.toEqual(first.activities.map((x) => x.startTime));
     const one = first.activities[100]!;
-    expect(await b.getActivity(await connect(b, "user-1"), one.id, { streams: true })).toEqual(await a.getActivity(await connect(a, "user-1"), one.id, { streams: true }));
+    expect(await b.getActivity(await connect(b, "user-1"), one.id, { streams: true })).toEqual(
+      await a.getActivity(await connect(a, "user-1"), one.id, { streams: true }),
+    );
   });
 
   it("keeps a day's content when the window moves, and a stored cursor then yields only the new days", async () => {
@@ -80,9 +82,19 @@ describe("synthetic provider", () => {
     expect(read.streams).toEqual(streamed.streams);
     expect(read.laps!.length).toBeGreaterThan(0);
     expect((await provider.getActivity(auth, streamed.id, { streams: false })).streams).toBeUndefined();
-    await expect(provider.getActivity(auth, "1999-01-01-1", { streams: false })).rejects.toMatchObject({ kind: "bad_response", status: 404 });
-    await expect(provider.getActivity({ accessToken: "not-synthetic" }, streamed.id, { streams: false })).rejects.toMatchObject({ kind: "access_token_rejected" });
-    expect(await provider.getAthlete(auth)).toMatchObject({ provider: "synthetic", synthetic: true, ftpWatts: athlete.ftpWatts, maxHeartRate: athlete.maxHeartRate });
+    await expect(provider.getActivity(auth, "1999-01-01-1", { streams: false })).rejects.toMatchObject({
+      kind: "bad_response",
+      status: 404,
+    });
+    await expect(
+      provider.getActivity({ accessToken: "not-synthetic" }, streamed.id, { streams: false }),
+    ).rejects.toMatchObject({ kind: "access_token_rejected" });
+    expect(await provider.getAthlete(auth)).toMatchObject({
+      provider: "synthetic",
+      synthetic: true,
+      ftpWatts: athlete.ftpWatts,
+      maxHeartRate: athlete.maxHeartRate,
+    });
   });
 });
 
@@ -106,7 +118,8 @@ describe("synthetic athlete realism", () => {
       if (!hours.has(week)) hours.set(week, { phase, hours: 0 });
     }
     // Training load: the race itself is the point of race week, not part of its training.
-    for (const a of history.activities) if (a.providerSport !== "race") hours.get(Math.floor((dayOf(a) - 4) / 7))!.hours += a.elapsedSeconds / 3600;
+    for (const a of history.activities)
+      if (a.providerSport !== "race") hours.get(Math.floor((dayOf(a) - 4) / 7))!.hours += a.elapsedSeconds / 3600;
     const mean = (phase: string) => {
       const weeks = [...hours.values()].filter((w) => w.phase === phase).slice(1, -1);
       return weeks.reduce((s, w) => s + w.hours, 0) / weeks.length;
@@ -182,7 +195,9 @@ describe("synthetic athlete realism", () => {
     const load = new Map<number, number>();
     for (const a of history.activities) load.set(dayOf(a), (load.get(dayOf(a)) ?? 0) + a.elapsedSeconds);
     const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY;
-    const afterHard = history.hrv.filter((h) => (load.get(dayNumber(h.date) - 1) ?? 0) > 2 * 3600).map((h) => h.rmssdMs);
+    const afterHard = history.hrv
+      .filter((h) => (load.get(dayNumber(h.date) - 1) ?? 0) > 2 * 3600)
+      .map((h) => h.rmssdMs);
     const afterRest = history.hrv.filter((h) => !load.has(dayNumber(h.date) - 1)).map((h) => h.rmssdMs);
     const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(afterHard.length).toBeGreaterThan(30);

@@ -22,7 +22,12 @@ function stressOf(p: Physiology, dayNumber: number): number {
 }
 
 /** Sleep and HRV for the night that ends on `dayNumber`, shaped by the previous day and the last week. */
-function night(p: Physiology, dayNumber: number, yesterday: number, lastWeek: number): { sleep: SleepRecord; hrv: HrvRecord } | null {
+function night(
+  p: Physiology,
+  dayNumber: number,
+  yesterday: number,
+  lastWeek: number,
+): { sleep: SleepRecord; hrv: HrvRecord } | null {
   const r = rng(mix(mix(p.seed, dayNumber), 0x51ee9));
   if (r() < 0.03) return null; // watch not worn
   const date = dateOf(dayNumber);
@@ -30,7 +35,12 @@ function night(p: Physiology, dayNumber: number, yesterday: number, lastWeek: nu
   const weekendNight = dayOfWeek === 5 || dayOfWeek === 6; // Friday and Saturday nights end Sat/Sun
   const bedtimeLocal = (weekendNight ? between(r, 23, 24.5) : between(r, 22, 23.3)) - 24; // hours, previous evening
   const hardDay = Math.min(1, yesterday / 200);
-  const asleep = Math.round(Math.min(560, Math.max(300, 440 + (phase === "recovery" ? 15 : 0) + 20 * hardDay + (weekendNight ? 25 : 0) + noise(r, 35))));
+  const asleep = Math.round(
+    Math.min(
+      560,
+      Math.max(300, 440 + (phase === "recovery" ? 15 : 0) + 20 * hardDay + (weekendNight ? 25 : 0) + noise(r, 35)),
+    ),
+  );
   const awake = Math.round(asleep * between(r, 0.05, 0.12));
   const deep = Math.round(asleep * between(r, 0.14, 0.2));
   const rem = Math.round(asleep * between(r, 0.19, 0.25));
@@ -53,7 +63,13 @@ function night(p: Physiology, dayNumber: number, yesterday: number, lastWeek: nu
       isMainSleep: true,
       synthetic: true,
     },
-    hrv: { provider: "synthetic", date, rmssdMs: Math.round(rmssd * 10) / 10, deepSleepRmssdMs: Math.round(rmssd * 11.5) / 10, synthetic: true },
+    hrv: {
+      provider: "synthetic",
+      date,
+      rmssdMs: Math.round(rmssd * 10) / 10,
+      deepSleepRmssdMs: Math.round(rmssd * 11.5) / 10,
+      synthetic: true,
+    },
   };
 }
 

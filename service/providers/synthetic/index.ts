@@ -57,7 +57,15 @@ export function createSyntheticProvider(deps: SyntheticDeps): FitnessProvider {
 
   return {
     id: "synthetic",
-    capabilities: { browser: false, pkce: false, activityById: true, streams: true, sleep: true, hrv: true, revoke: false },
+    capabilities: {
+      browser: false,
+      pkce: false,
+      activityById: true,
+      streams: true,
+      sleep: true,
+      hrv: true,
+      revoke: false,
+    },
 
     authorizationUrl({ state, redirectUri, subject }) {
       const url = new URL(redirectUri);
@@ -67,9 +75,17 @@ export function createSyntheticProvider(deps: SyntheticDeps): FitnessProvider {
     },
 
     async exchangeCode({ code }) {
-      if (!/^[A-Za-z0-9_-]+$/.test(code)) throw new BadResponseError("synthetic", "oauth.code", 400, "not a synthetic code");
+      if (!/^[A-Za-z0-9_-]+$/.test(code))
+        throw new BadResponseError("synthetic", "oauth.code", 400, "not a synthetic code");
       const accessToken = `${TOKEN_PREFIX}${code}`;
-      return { accessToken, refreshToken: null, expiresAt: null, refreshTokenExpiresAt: null, scopes: ["synthetic"], externalUserId: profileOf(history({ accessToken }).p).externalId };
+      return {
+        accessToken,
+        refreshToken: null,
+        expiresAt: null,
+        refreshTokenExpiresAt: null,
+        scopes: ["synthetic"],
+        externalUserId: profileOf(history({ accessToken }).p).externalId,
+      };
     },
 
     async refresh() {
@@ -86,7 +102,11 @@ export function createSyntheticProvider(deps: SyntheticDeps): FitnessProvider {
       const from = after === null ? 0 : all.findIndex((a) => a.startTime > after);
       const page = from < 0 ? [] : all.slice(from, from + PAGE_SIZE);
       const last = page.length ? page[page.length - 1]!.startTime : after;
-      return { activities: page.map((a) => trimmed(a, { laps: false, streams: false })), cursor: encodeCursor({ after: last }), hasMore: from >= 0 && from + PAGE_SIZE < all.length };
+      return {
+        activities: page.map((a) => trimmed(a, { laps: false, streams: false })),
+        cursor: encodeCursor({ after: last }),
+        hasMore: from >= 0 && from + PAGE_SIZE < all.length,
+      };
     },
 
     async getActivity(auth, id, { streams }) {

@@ -67,22 +67,36 @@ function generateStreams(p: Physiology, s: PlannedSession, r: Random): Generated
   for (let i = 0; i < n; i++) {
     const intensity = intensityAt(s, i / n);
     time[i] = i * SAMPLE_SECONDS;
-    if (altitude) altitude[i] = round1(base + hillAmplitude * (Math.sin((2 * Math.PI * i) / hillPeriod) + 0.5 * Math.sin((2 * Math.PI * i) / (hillPeriod / 3.7))));
-    const grade = altitude && i > 0 ? (altitude[i]! - altitude[i - 1]!) / Math.max(1, speed[i - 1]! * SAMPLE_SECONDS) : 0;
+    if (altitude)
+      altitude[i] = round1(
+        base +
+          hillAmplitude *
+            (Math.sin((2 * Math.PI * i) / hillPeriod) + 0.5 * Math.sin((2 * Math.PI * i) / (hillPeriod / 3.7))),
+      );
+    const grade =
+      altitude && i > 0 ? (altitude[i]! - altitude[i - 1]!) / Math.max(1, speed[i - 1]! * SAMPLE_SECONDS) : 0;
     let watts: number | null = null;
     if (power) {
       // Riders coast now and then, which is what lifts normalized power above average power.
       watts = r() < 0.04 ? 0 : Math.max(0, Math.round(p.ftpWatts * intensity * (1 + noise(r, 0.12))));
       power[i] = watts;
     }
-    const v = Math.max(0.8, speedAt(p, s.sport, intensity, watts === 0 ? p.ftpWatts * intensity : watts) * (1 - 6 * grade) * (1 + noise(r, 0.03)));
+    const v = Math.max(
+      0.8,
+      speedAt(p, s.sport, intensity, watts === 0 ? p.ftpWatts * intensity : watts) *
+        (1 - 6 * grade) *
+        (1 + noise(r, 0.03)),
+    );
     speed[i] = Math.round(v * 100) / 100;
     heart += (p.restingHeartRate + reserve * reserveAt(intensity) - (s.sport === "swim" ? 8 : 0) - heart) * lag;
     hr[i] = Math.min(p.maxHeartRate, Math.round(heart + noise(r, 1.5)));
     if (i > 0) travelled += speed[i]! * SAMPLE_SECONDS;
     distance[i] = travelled;
   }
-  return { streams: { timeSeconds: time, heartRate: hr, powerWatts: power, speedMps: speed, altitudeMeters: altitude }, distance };
+  return {
+    streams: { timeSeconds: time, heartRate: hr, powerWatts: power, speedMps: speed, altitudeMeters: altitude },
+    distance,
+  };
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -150,13 +164,16 @@ export function materialize(p: Physiology, date: string, dayNumber: number, s: P
   const lapMeters = LAP_METERS[s.sport]!;
   if (s.withStreams) {
     const g = generateStreams(p, s, r);
-    const { heartRate, powerWatts, speedMps, altitudeMeters } = g.streams as Required<ActivityStreams> & { altitudeMeters?: number[] };
+    const { heartRate, powerWatts, speedMps, altitudeMeters } = g.streams as Required<ActivityStreams> & {
+      altitudeMeters?: number[];
+    };
     const hr = heartRate as number[];
     const watts = powerWatts as number[] | undefined;
     const speeds = speedMps as number[];
     const distance = g.distance[g.distance.length - 1]!;
     let gain = 0;
-    if (altitudeMeters) for (let i = 1; i < altitudeMeters.length; i++) gain += Math.max(0, altitudeMeters[i]! - altitudeMeters[i - 1]!);
+    if (altitudeMeters)
+      for (let i = 1; i < altitudeMeters.length; i++) gain += Math.max(0, altitudeMeters[i]! - altitudeMeters[i - 1]!);
     const avgPower = watts ? mean(watts) : null;
     const activity: Activity = {
       ...base,
@@ -180,7 +197,11 @@ export function materialize(p: Physiology, date: string, dayNumber: number, s: P
   const speed = speedAt(p, s.sport, s.intensity, npWatts) * between(r, 0.96, 1.03);
   const moving = Math.round(s.durationSeconds * (s.sport === "ride" ? between(r, 0.93, 0.99) : between(r, 0.97, 1)));
   const distance = s.raceDistanceMeters ?? speed * moving;
-  const avgHr = p.restingHeartRate + (p.maxHeartRate - p.restingHeartRate) * reserveAt(s.intensity) - (s.sport === "swim" ? 8 : 0) + noise(r, 2);
+  const avgHr =
+    p.restingHeartRate +
+    (p.maxHeartRate - p.restingHeartRate) * reserveAt(s.intensity) -
+    (s.sport === "swim" ? 8 : 0) +
+    noise(r, 2);
   const activity: Activity = {
     ...base,
     movingSeconds: moving,

@@ -4,7 +4,17 @@
 // 24 h access tokens and ~90-day refresh tokens and rotates them (the old refresh token dies); the Wellness
 // API answers /user/id, DELETE /user/registration (204, then tokens are dead) and pulls summaries by upload
 // window (uploadStartTimeInSeconds/uploadEndTimeInSeconds, at most 86400 s, else 400).
-import { type FakeClock, type FakeReply, type FakeRequest, type FakeServer, pkceMatches, randomToken, redirect, type Route, startFakeServer } from "./http.js";
+import {
+  type FakeClock,
+  type FakeReply,
+  type FakeRequest,
+  type FakeServer,
+  pkceMatches,
+  randomToken,
+  redirect,
+  type Route,
+  startFakeServer,
+} from "./http.js";
 
 type Summary = Record<string, unknown>;
 interface Uploaded {
@@ -31,12 +41,24 @@ export async function startGarminFake(clock: FakeClock): Promise<GarminFake> {
     const refresh = randomToken("gr_");
     accessTokens.set(access, clock.now() + 86_400_000);
     refreshTokens.add(refresh);
-    return { access_token: access, token_type: "bearer", refresh_token: refresh, expires_in: 86_400, refresh_token_expires_in: 7_775_998, scope: "ACTIVITY_EXPORT HEALTH_EXPORT", jti: randomToken("") };
+    return {
+      access_token: access,
+      token_type: "bearer",
+      refresh_token: refresh,
+      expires_in: 86_400,
+      refresh_token_expires_in: 7_775_998,
+      scope: "ACTIVITY_EXPORT HEALTH_EXPORT",
+      jti: randomToken(""),
+    };
   }
 
-  const authorized = (request: FakeRequest) => registered && request.bearer !== null && (accessTokens.get(request.bearer) ?? 0) > clock.now();
+  const authorized = (request: FakeRequest) =>
+    registered && request.bearer !== null && (accessTokens.get(request.bearer) ?? 0) > clock.now();
   const unauthorized: FakeReply = { status: 401, body: { errorMessage: "Unauthorized" } };
-  const invalidGrant: FakeReply = { status: 400, body: { error: "invalid_grant", error_description: "Invalid refresh token" } };
+  const invalidGrant: FakeReply = {
+    status: 400,
+    body: { error: "invalid_grant", error_description: "Invalid refresh token" },
+  };
 
   function pull(kind: keyof GarminFake["uploads"]): Route {
     return {
@@ -50,7 +72,10 @@ export async function startGarminFake(clock: FakeClock): Promise<GarminFake> {
         if (!Number.isInteger(from) || !Number.isInteger(to) || to <= from || to - from > 86_400) {
           return { status: 400, body: { errorMessage: "Invalid upload time range: must be at most 86400 seconds" } };
         }
-        return { status: 200, body: fake.uploads[kind].filter((u) => u.uploadedAt >= from && u.uploadedAt < to).map((u) => u.summary) };
+        return {
+          status: 200,
+          body: fake.uploads[kind].filter((u) => u.uploadedAt >= from && u.uploadedAt < to).map((u) => u.summary),
+        };
       },
     };
   }
@@ -62,7 +87,12 @@ export async function startGarminFake(clock: FakeClock): Promise<GarminFake> {
       path: /^\/oauth2Confirm$/,
       handle({ url }) {
         const q = url.searchParams;
-        if (q.get("client_id") !== fake.clientId || q.get("response_type") !== "code" || q.get("code_challenge_method") !== "S256" || !q.get("code_challenge")) {
+        if (
+          q.get("client_id") !== fake.clientId ||
+          q.get("response_type") !== "code" ||
+          q.get("code_challenge_method") !== "S256" ||
+          !q.get("code_challenge")
+        ) {
           return { status: 400, body: "invalid request" };
         }
         const target = new URL(q.get("redirect_uri")!);
@@ -82,7 +112,8 @@ export async function startGarminFake(clock: FakeClock): Promise<GarminFake> {
       method: "POST",
       path: /^\/di-oauth2-service\/oauth\/token$/,
       handle({ form }) {
-        if (form.get("client_id") !== fake.clientId || form.get("client_secret") !== fake.clientSecret) return { status: 401, body: { error: "invalid_client" } };
+        if (form.get("client_id") !== fake.clientId || form.get("client_secret") !== fake.clientSecret)
+          return { status: 401, body: { error: "invalid_client" } };
         if (form.get("grant_type") === "authorization_code") {
           const code = codes.get(form.get("code") ?? "");
           if (!code || code.used || !pkceMatches(form.get("code_verifier") ?? "", code.challenge)) return invalidGrant;
@@ -184,5 +215,13 @@ export function garminSleep(calendarDate: string, startSeconds: number): Summary
 }
 
 export function garminHrv(calendarDate: string, lastNightAvg: number): Summary {
-  return { summaryId: `hrv-${calendarDate}`, calendarDate, lastNightAvg, lastNight5MinHigh: lastNightAvg + 20, startTimeOffsetInSeconds: -25_200, durationInSeconds: 25_000, hrvValues: { "300": 40 } };
+  return {
+    summaryId: `hrv-${calendarDate}`,
+    calendarDate,
+    lastNightAvg,
+    lastNight5MinHigh: lastNightAvg + 20,
+    startTimeOffsetInSeconds: -25_200,
+    durationInSeconds: 25_000,
+    hrvValues: { "300": 40 },
+  };
 }

@@ -48,7 +48,10 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export async function startFakeServer(routes: Route[], decorate: (request: FakeRequest, route: Route, reply: FakeReply) => FakeReply = (_q, _r, reply) => reply): Promise<FakeServer> {
+export async function startFakeServer(
+  routes: Route[],
+  decorate: (request: FakeRequest, route: Route, reply: FakeReply) => FakeReply = (_q, _r, reply) => reply,
+): Promise<FakeServer> {
   const counts = new Map<string, number>();
   const faults = new Map<string, Fault[]>();
   const sockets = new Set<import("node:net").Socket>();
@@ -73,7 +76,8 @@ export async function startFakeServer(routes: Route[], decorate: (request: FakeR
       counts.set(route.name, (counts.get(route.name) ?? 0) + 1);
       const fault = faults.get(route.name)?.shift();
       if (fault && "delayMs" in fault) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-      const reply = fault && "status" in fault ? fault : decorate(request, route, await route.handle(request, match.groups ?? {}));
+      const reply =
+        fault && "status" in fault ? fault : decorate(request, route, await route.handle(request, match.groups ?? {}));
       return send(res, reply);
     }
     send(res, { status: 404, body: { message: "Not Found" } });
@@ -108,7 +112,8 @@ function send(res: ServerResponse, reply: FakeReply) {
   if (res.destroyed) return;
   const body = reply.body === undefined ? "" : typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
   const headers: Record<string, string> = { ...reply.headers };
-  if (reply.body !== undefined && typeof reply.body !== "string") headers["content-type"] ??= "application/json; charset=utf-8";
+  if (reply.body !== undefined && typeof reply.body !== "string")
+    headers["content-type"] ??= "application/json; charset=utf-8";
   res.writeHead(reply.status, headers);
   res.end(body);
 }
@@ -119,4 +124,5 @@ export const randomToken = (prefix: string) => `${prefix}${randomBytes(16).toStr
 
 /** S256 PKCE check, as RFC 7636 §4.6 defines it. */
 // Written out here rather than imported from service/providers/pkce.ts, so a wrong helper cannot agree with itself.
-export const pkceMatches = (verifier: string, challenge: string) => createHash("sha256").update(verifier, "ascii").digest("base64url") === challenge;
+export const pkceMatches = (verifier: string, challenge: string) =>
+  createHash("sha256").update(verifier, "ascii").digest("base64url") === challenge;

@@ -5,7 +5,16 @@
 // API calls answer 401; /api/v3 lists activities by after/page/per_page ([] past the end), details with laps,
 // streams keyed by type, the athlete; every API answer carries X-RateLimit-* and X-ReadRateLimit-* and 429
 // past the limit.
-import { type FakeClock, type FakeReply, type FakeRequest, type FakeServer, randomToken, redirect, type Route, startFakeServer } from "./http.js";
+import {
+  type FakeClock,
+  type FakeReply,
+  type FakeRequest,
+  type FakeServer,
+  randomToken,
+  redirect,
+  type Route,
+  startFakeServer,
+} from "./http.js";
 
 export interface StravaFakeActivity {
   id: number;
@@ -24,7 +33,15 @@ export interface StravaFakeActivity {
   weighted_average_watts?: number;
   calories?: number;
   device_name?: string;
-  laps?: { lap_index: number; start_date: string; elapsed_time: number; moving_time: number; distance: number; average_speed: number; average_heartrate?: number }[];
+  laps?: {
+    lap_index: number;
+    start_date: string;
+    elapsed_time: number;
+    moving_time: number;
+    distance: number;
+    average_speed: number;
+    average_heartrate?: number;
+  }[];
   streams?: Partial<Record<"time" | "heartrate" | "watts" | "velocity_smooth" | "altitude", number[]>>;
 }
 
@@ -69,7 +86,10 @@ export async function startStravaFake(clock: FakeClock): Promise<StravaFake> {
     const token = request.bearer ? accessTokens.get(request.bearer) : undefined;
     return token !== undefined && token.expiresAt > clock.now() / 1000;
   };
-  const unauthorized: FakeReply = { status: 401, body: errorBody("Authorization Error", "Athlete", "access_token", "invalid") };
+  const unauthorized: FakeReply = {
+    status: 401,
+    body: errorBody("Authorization Error", "Athlete", "access_token", "invalid"),
+  };
   const activityOf = (id: string) => fake.athlete.activities.find((a) => String(a.id) === id);
 
   const summary = (a: StravaFakeActivity) => {
@@ -77,7 +97,14 @@ export async function startStravaFake(clock: FakeClock): Promise<StravaFake> {
     const rest: Partial<StravaFakeActivity> = { ...a };
     for (const key of ["laps", "streams", "calories", "device_name"] as const) delete rest[key];
     const local = new Date(Date.parse(a.start_date) + a.utc_offset * 1000).toISOString().replace(/\.\d+Z$/, "Z");
-    return { ...rest, resource_state: 2, type: a.sport_type, start_date_local: local, timezone: "(GMT+01:00) Europe/Paris", athlete: { id: fake.athlete.id } };
+    return {
+      ...rest,
+      resource_state: 2,
+      type: a.sport_type,
+      start_date_local: local,
+      timezone: "(GMT+01:00) Europe/Paris",
+      athlete: { id: fake.athlete.id },
+    };
   };
 
   const routes: Route[] = [
@@ -114,17 +141,35 @@ export async function startStravaFake(clock: FakeClock): Promise<StravaFake> {
         }
         if (form.get("grant_type") === "authorization_code") {
           const code = codes.get(form.get("code") ?? "");
-          if (!code || code.used) return { status: 400, body: errorBody("Bad Request", "AuthorizationCode", "code", "invalid") };
+          if (!code || code.used)
+            return { status: 400, body: errorBody("Bad Request", "AuthorizationCode", "code", "invalid") };
           code.used = true;
-          return { status: 200, body: { token_type: "Bearer", ...issue(), athlete: { id: fake.athlete.id, firstname: "Ada", lastname: "Runner" } } };
+          return {
+            status: 200,
+            body: {
+              token_type: "Bearer",
+              ...issue(),
+              athlete: { id: fake.athlete.id, firstname: "Ada", lastname: "Runner" },
+            },
+          };
         }
         if (form.get("grant_type") === "refresh_token") {
           const presented = form.get("refresh_token") ?? "";
-          if (!refreshTokens.has(presented)) return { status: 400, body: errorBody("Bad Request", "RefreshToken", "refresh_token", "invalid") };
+          if (!refreshTokens.has(presented))
+            return { status: 400, body: errorBody("Bad Request", "RefreshToken", "refresh_token", "invalid") };
           // Strava hands back the current access token while it has more than an hour left.
           const live = [...accessTokens].find(([, t]) => t.expiresAt - clock.now() / 1000 > 3600);
           if (live && !fake.rotateRefreshTokens) {
-            return { status: 200, body: { token_type: "Bearer", access_token: live[0], refresh_token: presented, expires_at: live[1].expiresAt, expires_in: Math.round(live[1].expiresAt - clock.now() / 1000) } };
+            return {
+              status: 200,
+              body: {
+                token_type: "Bearer",
+                access_token: live[0],
+                refresh_token: presented,
+                expires_at: live[1].expiresAt,
+                expires_in: Math.round(live[1].expiresAt - clock.now() / 1000),
+              },
+            };
           }
           const issued = issue();
           if (fake.rotateRefreshTokens) refreshTokens.delete(presented);
@@ -158,7 +203,8 @@ export async function startStravaFake(clock: FakeClock): Promise<StravaFake> {
         const q = request.url.searchParams;
         const perPage = Number(q.get("per_page") ?? 30);
         const page = Number(q.get("page") ?? 1);
-        if (perPage > 200 || perPage < 1 || page < 1) return { status: 400, body: errorBody("Bad Request", "Activity", "per_page", "invalid") };
+        if (perPage > 200 || perPage < 1 || page < 1)
+          return { status: 400, body: errorBody("Bad Request", "Activity", "per_page", "invalid") };
         const after = q.has("after") ? Number(q.get("after")) : null;
         const before = q.has("before") ? Number(q.get("before")) : null;
         const epoch = (a: StravaFakeActivity) => Date.parse(a.start_date) / 1000;
@@ -176,12 +222,15 @@ export async function startStravaFake(clock: FakeClock): Promise<StravaFake> {
       handle(request, { id }) {
         if (!authorized(request)) return unauthorized;
         const activity = activityOf(id!);
-        if (!activity?.streams) return { status: 404, body: errorBody("Record Not Found", "Activity", "id", "invalid") };
-        if (request.url.searchParams.get("key_by_type") !== "true") return { status: 400, body: errorBody("Bad Request", "Stream", "key_by_type", "invalid") };
+        if (!activity?.streams)
+          return { status: 404, body: errorBody("Record Not Found", "Activity", "id", "invalid") };
+        if (request.url.searchParams.get("key_by_type") !== "true")
+          return { status: 400, body: errorBody("Bad Request", "Stream", "key_by_type", "invalid") };
         const keys = (request.url.searchParams.get("keys") ?? "").split(",");
         const body: Record<string, unknown> = {};
         for (const [type, data] of Object.entries(activity.streams)) {
-          if (keys.includes(type)) body[type] = { data, series_type: "time", original_size: data.length, resolution: "high" };
+          if (keys.includes(type))
+            body[type] = { data, series_type: "time", original_size: data.length, resolution: "high" };
         }
         return { status: 200, body };
       },
@@ -194,7 +243,16 @@ export async function startStravaFake(clock: FakeClock): Promise<StravaFake> {
         if (!authorized(request)) return unauthorized;
         const activity = activityOf(id!);
         if (!activity) return { status: 404, body: errorBody("Record Not Found", "Activity", "id", "invalid") };
-        return { status: 200, body: { ...summary(activity), resource_state: 3, calories: activity.calories ?? 0, device_name: activity.device_name, laps: activity.laps ?? [] } };
+        return {
+          status: 200,
+          body: {
+            ...summary(activity),
+            resource_state: 3,
+            calories: activity.calories ?? 0,
+            device_name: activity.device_name,
+            laps: activity.laps ?? [],
+          },
+        };
       },
     },
     {
@@ -203,7 +261,18 @@ export async function startStravaFake(clock: FakeClock): Promise<StravaFake> {
       path: /^\/api\/v3\/athlete$/,
       handle(request) {
         if (!authorized(request)) return unauthorized;
-        return { status: 200, body: { id: fake.athlete.id, firstname: "Ada", lastname: "Runner", sex: "F", weight: 58.5, ftp: 240, resource_state: 3 } };
+        return {
+          status: 200,
+          body: {
+            id: fake.athlete.id,
+            firstname: "Ada",
+            lastname: "Runner",
+            sex: "F",
+            weight: 58.5,
+            ftp: 240,
+            resource_state: 3,
+          },
+        };
       },
     },
   ];
@@ -264,13 +333,34 @@ export function stravaActivity(index: number, options: { streams?: boolean; spor
     calories: 410,
     device_name: "Garmin Forerunner 265",
     laps: [
-      { lap_index: 1, start_date: new Date(start).toISOString(), elapsed_time: 900, moving_time: 880, distance: 3000, average_speed: 3.4, average_heartrate: 145 },
-      { lap_index: 2, start_date: new Date(start + 900_000).toISOString(), elapsed_time: 900, moving_time: 890, distance: 3000 + index, average_speed: 3.37, average_heartrate: 151 },
+      {
+        lap_index: 1,
+        start_date: new Date(start).toISOString(),
+        elapsed_time: 900,
+        moving_time: 880,
+        distance: 3000,
+        average_speed: 3.4,
+        average_heartrate: 145,
+      },
+      {
+        lap_index: 2,
+        start_date: new Date(start + 900_000).toISOString(),
+        elapsed_time: 900,
+        moving_time: 890,
+        distance: 3000 + index,
+        average_speed: 3.37,
+        average_heartrate: 151,
+      },
     ],
   };
   if (options.streams) {
     const time = Array.from({ length: 181 }, (_, i) => i * 10);
-    activity.streams = { time, heartrate: time.map((t) => 120 + Math.round(t / 60)), velocity_smooth: time.map(() => 3.39), altitude: time.map((t) => 50 + (t % 300) / 10) };
+    activity.streams = {
+      time,
+      heartrate: time.map((t) => 120 + Math.round(t / 60)),
+      velocity_smooth: time.map(() => 3.39),
+      altitude: time.map((t) => 50 + (t % 300) / 10),
+    };
   }
   return activity;
 }
