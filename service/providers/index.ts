@@ -2,10 +2,10 @@
 // absent (not configured); synthetic needs none and is always present. The composition root maps env vars
 // to these settings and passes the outbound dependencies (observer, rate-limit sink).
 import type { ProviderId } from "../fitness/model.js";
-import { createGarminProvider, type GarminSettings } from "./garmin.js";
-import { createGoogleHealthProvider, type GoogleHealthSettings } from "./google-health.js";
+import { createGarminProvider, type GarminSettings } from "./garmin/index.js";
+import { createGoogleHealthProvider, type GoogleHealthSettings } from "./google-health/index.js";
 import type { OutboundDeps, RetryPolicy } from "./outbound.js";
-import { createStravaProvider, type StravaSettings } from "./strava.js";
+import { createStravaProvider, type StravaSettings } from "./strava/index.js";
 import { createSyntheticProvider } from "./synthetic/index.js";
 import type { FitnessProvider } from "./types.js";
 

@@ -5,7 +5,7 @@ import {
   ReauthorizationRequiredError,
   UnsupportedOperationError,
 } from "../../service/providers/errors.js";
-import { GARMIN_INITIAL_HISTORY_DAYS, createGarminProvider } from "../../service/providers/garmin.js";
+import { GARMIN_INITIAL_HISTORY_DAYS, createGarminProvider } from "../../service/providers/garmin/index.js";
 import { createPkcePair as pkcePair } from "../../service/providers/pkce.js";
 import type { FitnessProvider, TokenGrant } from "../../service/providers/types.js";
 import {

@@ -5,7 +5,7 @@ import {
   RateLimitedError,
   ReauthorizationRequiredError,
 } from "../../service/providers/errors.js";
-import { GOOGLE_HEALTH_SCOPES, createGoogleHealthProvider } from "../../service/providers/google-health.js";
+import { GOOGLE_HEALTH_SCOPES, createGoogleHealthProvider } from "../../service/providers/google-health/index.js";
 import { createPkcePair as pkcePair } from "../../service/providers/pkce.js";
 import type { FitnessProvider, TokenGrant } from "../../service/providers/types.js";
 import {

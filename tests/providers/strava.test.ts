@@ -9,7 +9,7 @@ import {
   UpstreamUnavailableError,
 } from "../../service/providers/errors.js";
 import { DEFAULT_RETRY_POLICY } from "../../service/providers/outbound.js";
-import { createStravaProvider } from "../../service/providers/strava.js";
+import { createStravaProvider } from "../../service/providers/strava/index.js";
 import type { FitnessProvider, TokenGrant } from "../../service/providers/types.js";
 import { FakeClock } from "../support/fakes/http.js";
 import { startStravaFake, stravaActivity, type StravaFake } from "../support/fakes/strava.js";

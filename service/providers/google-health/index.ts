@@ -23,17 +23,24 @@
 //    POST /revoke token=... .
 // Not confirmed: quota figures and whether 429s carry Retry-After (the outbound helper honours it if so).
 import { z } from "zod";
-import type { Activity, HrvRecord, Lap, SleepRecord, Sport } from "../fitness/model.js";
-import { decodeCursor, durationSeconds, encodeCursor, expiresAfter, optionalNumber, toIsoDate } from "./common.js";
-import { BadResponseError, type ProviderError, ReauthorizationRequiredError } from "./errors.js";
+import type { HrvRecord } from "../../fitness/model.js";
+import { decodeCursor, encodeCursor, expiresAfter, toIsoDate } from "../common.js";
+import { BadResponseError } from "../errors.js";
+import { createOutbound, type OutboundDeps, type RetryPolicy } from "../outbound.js";
+import type { FitnessProvider, ProviderAuth } from "../types.js";
+import { googleHealthHttpProfile } from "./http.js";
 import {
-  createOutbound,
-  type FailedResponse,
-  type OutboundDeps,
-  type ProviderHttpProfile,
-  type RetryPolicy,
-} from "./outbound.js";
-import type { FitnessProvider, ProviderAuth } from "./types.js";
+  civilTime,
+  exercisePoint,
+  heartRatePoint,
+  hrvPoint,
+  mapExercise,
+  mapHrv,
+  mapSleep,
+  page,
+  sleepPoint,
+  tokenResponse,
+} from "./shapes.js";
 
 export interface GoogleHealthSettings {
   /** https://accounts.google.com in production. */
@@ -63,180 +70,11 @@ const EXERCISE_PAGE_SIZE = 25;
 /** Bounds the heart-rate reads of one activity (10,000 samples a page). */
 const MAX_STREAM_PAGES = 5;
 
-const tokenResponse = z.object({
-  access_token: z.string().min(1),
-  expires_in: z.number(),
-  refresh_token: z.string().min(1).optional(),
-  scope: z.string().optional(),
-  token_type: z.string(),
-});
-
-const oauthError = z.object({ error: z.string() });
-const apiError = z.object({ error: z.object({ code: z.number().optional(), status: z.string().optional() }) });
-
-const sessionInterval = z.object({
-  startTime: z.iso.datetime({ offset: true }),
-  endTime: z.iso.datetime({ offset: true }),
-  startUtcOffset: z.string().optional(),
-  endUtcOffset: z.string().optional(),
-});
-
-const metricsSummary = z
-  .object({
-    distanceMillimeters: optionalNumber,
-    elevationGainMillimeters: optionalNumber,
-    averageHeartRateBeatsPerMinute: optionalNumber,
-    averageSpeedMillimetersPerSecond: optionalNumber,
-    caloriesKcal: optionalNumber,
-  })
-  .optional();
-
-const split = z.object({
-  startTime: z.iso.datetime({ offset: true }),
-  endTime: z.iso.datetime({ offset: true }),
-  activeDuration: z.string().optional(),
-  metricsSummary,
-});
-
-const exercisePoint = z.object({
-  name: z.string().min(1),
-  dataSource: z.object({ device: z.object({ displayName: z.string().optional() }).optional() }).optional(),
-  exercise: z.object({
-    displayName: z.string().optional(),
-    exerciseType: z.string(),
-    interval: sessionInterval,
-    activeDuration: z.string().optional(),
-    metricsSummary,
-    splitSummaries: z.array(split).optional(),
-  }),
-});
-type ExercisePoint = z.infer<typeof exercisePoint>;
-
-const sleepPoint = z.object({
-  name: z.string().min(1),
-  sleep: z.object({
-    interval: sessionInterval,
-    type: z.string().optional(),
-    metadata: z.object({ nap: z.boolean().optional() }).optional(),
-    summary: z
-      .object({
-        minutesAsleep: optionalNumber,
-        minutesAwake: optionalNumber,
-        stagesSummary: z.array(z.object({ type: z.string(), minutes: optionalNumber })).optional(),
-      })
-      .optional(),
-  }),
-});
-
-const hrvPoint = z.object({
-  dailyHeartRateVariability: z.object({
-    date: z.object({ year: z.number().int(), month: z.number().int(), day: z.number().int() }),
-    averageHeartRateVariabilityMilliseconds: optionalNumber,
-    deepSleepRootMeanSquareOfSuccessiveDifferencesMilliseconds: optionalNumber,
-  }),
-});
-
-const heartRatePoint = z.object({
-  heartRate: z.object({
-    beatsPerMinute: optionalNumber,
-    sampleTime: z.object({ physicalTime: z.iso.datetime({ offset: true }) }),
-  }),
-});
-
-const page = <T extends z.ZodType>(item: T) =>
-  z.object({ dataPoints: z.array(item).optional(), nextPageToken: z.string().optional() });
-
 const cursorSchema = z.object({
   civilStart: z.string().nullable(),
   pageToken: z.string().nullable(),
   newest: z.string().nullable(),
 });
-
-const SPORTS: Record<string, Sport> = {
-  RUNNING: "run",
-  BIKING: "ride",
-  SWIMMING: "swim",
-  WALKING: "walk",
-  HIKING: "hike",
-  WEIGHTLIFTING: "strength",
-  STRENGTH_TRAINING: "strength",
-};
-
-const lastSegment = (name: string) => name.slice(name.lastIndexOf("/") + 1);
-const perThousand = (v: number | null | undefined) => (v === null || v === undefined ? null : v / 1000);
-
-/** Local wall time "YYYY-MM-DDTHH:mm:ss" of an instant at an offset: the civil time Google's filters compare. */
-function civilTime(instantMs: number, offsetSeconds: number): string {
-  return new Date(instantMs + offsetSeconds * 1000).toISOString().slice(0, 19);
-}
-
-function classify(response: FailedResponse): ProviderError | undefined {
-  const { status, endpointKind } = response;
-  if (endpointKind.startsWith("oauth.")) {
-    const body = oauthError.safeParse(response.body);
-    const error = body.success ? body.data.error : null;
-    if (error === "invalid_grant") return new ReauthorizationRequiredError("fitbit", endpointKind, status);
-    if (error === "invalid_client" || error === "unauthorized_client")
-      return new BadResponseError("fitbit", endpointKind, status, "client credentials rejected");
-    return undefined;
-  }
-  const body = apiError.safeParse(response.body);
-  // A scope the user did not grant can only be fixed by consenting again.
-  if (status === 403 && body.success && body.data.error.status === "PERMISSION_DENIED") {
-    return new ReauthorizationRequiredError("fitbit", endpointKind, status);
-  }
-  return undefined;
-}
-
-export const googleHealthHttpProfile: ProviderHttpProfile = {
-  provider: "fitbit",
-  // Google asks clients to back off exponentially on 429 RESOURCE_EXHAUSTED; waits beyond the policy's
-  // longest delay are surfaced instead.
-  retryRateLimited: true,
-  // Google publishes no quota headers; its limits show only as 429s.
-  parseRateLimit: () => null,
-  classify,
-};
-
-function mapExercise(p: ExercisePoint): Activity {
-  const e = p.exercise;
-  const startMs = Date.parse(e.interval.startTime);
-  const m = e.metricsSummary;
-  const laps = (e.splitSummaries ?? []).map(
-    (s, index): Lap => ({
-      index,
-      startTime: new Date(s.startTime).toISOString(),
-      elapsedSeconds: (Date.parse(s.endTime) - Date.parse(s.startTime)) / 1000,
-      movingSeconds: durationSeconds(s.activeDuration),
-      distanceMeters: perThousand(s.metricsSummary?.distanceMillimeters),
-      avgHeartRate: s.metricsSummary?.averageHeartRateBeatsPerMinute ?? null,
-      avgPowerWatts: null,
-      avgSpeedMps: perThousand(s.metricsSummary?.averageSpeedMillimetersPerSecond),
-    }),
-  );
-  return {
-    id: lastSegment(p.name),
-    provider: "fitbit",
-    sport: SPORTS[e.exerciseType] ?? "other",
-    providerSport: e.exerciseType,
-    name: e.displayName ?? e.exerciseType.toLowerCase(),
-    startTime: new Date(startMs).toISOString(),
-    utcOffsetSeconds: durationSeconds(e.interval.startUtcOffset) ?? 0,
-    elapsedSeconds: (Date.parse(e.interval.endTime) - startMs) / 1000,
-    movingSeconds: durationSeconds(e.activeDuration),
-    distanceMeters: perThousand(m?.distanceMillimeters),
-    elevationGainMeters: perThousand(m?.elevationGainMillimeters),
-    avgHeartRate: m?.averageHeartRateBeatsPerMinute ?? null,
-    maxHeartRate: null,
-    avgPowerWatts: null,
-    normalizedPowerWatts: null,
-    avgSpeedMps: perThousand(m?.averageSpeedMillimetersPerSecond),
-    calories: m?.caloriesKcal ?? null,
-    device: p.dataSource?.device?.displayName ?? null,
-    synthetic: false,
-    laps,
-  };
-}
 
 const nextDay = (date: string) => toIsoDate(new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000));
 
@@ -460,56 +298,17 @@ export function createGoogleHealthProvider(
     },
 
     async listSleep(auth, range) {
-      const filter = `sleep.interval.civil_end_time >= "${range.from}" AND sleep.interval.civil_end_time < "${nextDay(
-        range.to,
-      )}"`;
+      const to = nextDay(range.to);
+      const filter = `sleep.interval.civil_end_time >= "${range.from}" AND sleep.interval.civil_end_time < "${to}"`;
       const points = await listAll(auth, "sleep.list", "sleep", sleepPoint, { filter, pageSize: "25" });
-      return points.map((p): SleepRecord => {
-        const s = p.sleep;
-        const endOffset = durationSeconds(s.interval.endUtcOffset) ?? 0;
-        const stage = (type: string) => s.summary?.stagesSummary?.find((x) => x.type === type)?.minutes ?? null;
-        const deep = stage("DEEP");
-        const rem = stage("REM");
-        const light = stage("LIGHT");
-        return {
-          id: lastSegment(p.name),
-          provider: "fitbit",
-          date: civilTime(Date.parse(s.interval.endTime), endOffset).slice(0, 10),
-          startTime: new Date(s.interval.startTime).toISOString(),
-          endTime: new Date(s.interval.endTime).toISOString(),
-          utcOffsetSeconds: durationSeconds(s.interval.startUtcOffset) ?? 0,
-          minutesAsleep: s.summary?.minutesAsleep ?? 0,
-          minutesAwake: s.summary?.minutesAwake ?? null,
-          // "Classic" sleep has only ASLEEP/RESTLESS/AWAKE, so no stage breakdown.
-          stages:
-            deep !== null && rem !== null && light !== null
-              ? { deepMinutes: deep, lightMinutes: light, remMinutes: rem, awakeMinutes: stage("AWAKE") ?? 0 }
-              : null,
-          isMainSleep: !s.metadata?.nap,
-          synthetic: false,
-        };
-      });
+      return points.map(mapSleep);
     },
 
     async listHrv(auth, range) {
-      const filter = `daily_heart_rate_variability.date >= "${
-        range.from
-      }" AND daily_heart_rate_variability.date < "${nextDay(range.to)}"`;
+      const to = nextDay(range.to);
+      const filter = `daily_heart_rate_variability.date >= "${range.from}" AND daily_heart_rate_variability.date < "${to}"`;
       const points = await listAll(auth, "hrv.list", "daily-heart-rate-variability", hrvPoint, { filter });
-      return points.flatMap((p): HrvRecord[] => {
-        const h = p.dailyHeartRateVariability;
-        if (!h.averageHeartRateVariabilityMilliseconds) return [];
-        const pad = (n: number) => String(n).padStart(2, "0");
-        return [
-          {
-            provider: "fitbit",
-            date: `${h.date.year}-${pad(h.date.month)}-${pad(h.date.day)}`,
-            rmssdMs: h.averageHeartRateVariabilityMilliseconds,
-            deepSleepRmssdMs: h.deepSleepRootMeanSquareOfSuccessiveDifferencesMilliseconds || null,
-            synthetic: false,
-          },
-        ];
-      });
+      return points.map(mapHrv).filter((h): h is HrvRecord => h !== null);
     },
   };
 }
