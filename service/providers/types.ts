@@ -10,9 +10,9 @@ export interface TokenGrant {
   /** null when the token does not expire. */
   expiresAt: Date | null;
   refreshTokenExpiresAt: Date | null;
-  /** Scopes the user actually granted, which can be fewer than requested. */
+  /** Scopes the user actually granted, which can be fewer than requested; [] when not reported (keep the stored ones). */
   scopes: string[];
-  /** The athlete's id at the provider, when the token response carries it. */
+  /** The athlete's id at the provider when the token response carries it; otherwise getAthlete() tells. */
   externalUserId: string | null;
 }
 

@@ -37,7 +37,8 @@ function trimmed(a: Activity, keep: { laps: boolean; streams: boolean }): Activi
 }
 
 export function createSyntheticProvider(deps: SyntheticDeps): FitnessProvider {
-  // The last few histories generated; a sync pages through one history several times.
+  // The last histories generated: a sync pages through one history several times. Two, because a history
+  // with its streams holds a few MB.
   const cache = new Map<string, Indexed>();
 
   function history(auth: ProviderAuth) {
@@ -49,7 +50,7 @@ export function createSyntheticProvider(deps: SyntheticDeps): FitnessProvider {
     if (!h) {
       const generated = generateHistory(p, lastDay);
       h = { ...generated, byId: new Map(generated.activities.map((a) => [a.id, a])) };
-      if (cache.size >= 8) cache.delete(cache.keys().next().value!);
+      if (cache.size >= 2) cache.delete(cache.keys().next().value!);
       cache.set(key, h);
     }
     return { p, h };
@@ -84,7 +85,7 @@ export function createSyntheticProvider(deps: SyntheticDeps): FitnessProvider {
         expiresAt: null,
         refreshTokenExpiresAt: null,
         scopes: ["synthetic"],
-        externalUserId: profileOf(history({ accessToken }).p).externalId,
+        externalUserId: profileOf(physiology(seedFor(subjectOf({ accessToken })))).externalId,
       };
     },
 
