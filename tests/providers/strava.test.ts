@@ -98,6 +98,19 @@ describe("Strava connect flow", () => {
     expect(fake.calls("oauth.token")).toBe(3);
   });
 
+  it("hands back the same access token while more than an hour is left, a new one after", async () => {
+    fake.rotateRefreshTokens = false;
+    const grant = await connect();
+    const early = await strava.refresh(grant.refreshToken!);
+    expect([early.accessToken, early.refreshToken]).toEqual([grant.accessToken, grant.refreshToken]);
+    expect(early.expiresAt).toEqual(grant.expiresAt);
+    clock.advance(5.5 * 3600_000);
+    const late = await strava.refresh(grant.refreshToken!);
+    expect(late.accessToken).not.toBe(grant.accessToken);
+    expect(late.refreshToken).toBe(grant.refreshToken);
+    expect(late.expiresAt!.getTime()).toBe(Math.floor(clock.now() / 1000) * 1000 + 6 * 3600_000);
+  });
+
   it("deauthorizes: afterwards the access token is refused and the refresh token is dead", async () => {
     const grant = await connect();
     await strava.revoke({ accessToken: grant.accessToken, refreshToken: grant.refreshToken });

@@ -153,6 +153,7 @@ export function materialize(p: Physiology, date: string, dayNumber: number, s: P
     id: `${date}-${s.slot}`,
     provider: "synthetic" as const,
     sport: s.sport,
+    // No provider label to keep, so the session's kind (easy, intervals, long, race...) takes its place.
     providerSport: s.kind,
     name: s.name,
     startTime: new Date(start).toISOString(),
