@@ -1,5 +1,5 @@
 // Production build, everything in dist/:
-//   main.js         the container's entry point (service/boot/bundle-main.ts), a few hundred bytes;
+//   main.js         the container's entry point (service/entry/bundle-main.ts), a few hundred bytes;
 //   service.cjs     the whole service in one CommonJS bundle, and service.cjs.v8cache, its V8 code cache;
 //   admin.js, migrate-cli.js   the admin CLI and the deploy's migration job, ES module bundles;
 //   migrations/     the SQL migrations, read from beside the bundles.
@@ -58,7 +58,7 @@ const service = await build({
 });
 await build({
   ...common,
-  entryPoints: { main: "service/boot/bundle-main.ts", "migrate-cli": "service/db/migrate-cli.ts", admin: "service/admin.ts" },
+  entryPoints: { main: "service/entry/bundle-main.ts", "migrate-cli": "service/entry/migrate.ts", admin: "service/entry/admin.ts" },
   outdir: "dist",
   format: "esm",
   // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.

@@ -1,32 +1,22 @@
 // HTTP wiring only: middleware order, routers, errors. Each router owns its own parsing and auth.
 import cors from "cors";
 import express from "express";
-import type pg from "pg";
-import type { Logger } from "winston";
-import type { Config } from "./config.js";
-import type { OutageLog } from "./db/outage.js";
+import type { ServiceGraph } from "./composition.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import { healthRouter } from "./http/health.js";
 import { securityHeaders } from "./http/security-headers.js";
 import { accessLog } from "./logging/index.js";
 import { mcpRouter } from "./mcp/index.js";
-import { createOAuth } from "./oauth/index.js";
-import { createRateLimiter, OAUTH_PER_IP_LIMITS, perIpRateLimit } from "./ratelimit/index.js";
+import { OAUTH_PER_IP_LIMITS, perIpRateLimit } from "./ratelimit/index.js";
 
-export interface AppDeps {
-  config: Config;
-  pool: pg.Pool;
-  /** For the rate-limit counters only (asynchronous commit, see db/pool.ts). */
-  counterPool: pg.Pool;
-  logger: Logger;
-  outages: OutageLog;
-}
+/** The slice of the service graph (composition.ts) the HTTP layer uses. */
+export type AppDeps = Pick<ServiceGraph, "config" | "pool" | "logger" | "outages" | "oauth" | "rateLimiter">;
 
 // Headers MCP and OAuth clients running in browsers need to read or send.
 const EXPOSED_HEADERS = ["WWW-Authenticate", "Mcp-Session-Id", "Mcp-Protocol-Version", "RateLimit", "RateLimit-Policy", "Retry-After", "X-Request-Id"];
 const ALLOWED_HEADERS = ["Authorization", "Content-Type", "Accept", "Mcp-Protocol-Version", "Mcp-Session-Id", "Last-Event-ID", "X-API-Key", "X-Request-Id"];
 
-export function createApp({ config, pool, counterPool, logger, outages }: AppDeps): express.Express {
+export function createApp({ config, pool, logger, outages, oauth, rateLimiter }: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   // Client IPs (rate limits, logs) come from X-Forwarded-For, trusting only our own proxy hops.
@@ -38,8 +28,6 @@ export function createApp({ config, pool, counterPool, logger, outages }: AppDep
   app.use(cors({ origin: true, exposedHeaders: EXPOSED_HEADERS, allowedHeaders: ALLOWED_HEADERS, maxAge: 600 }));
 
   app.use(healthRouter(pool));
-  const rateLimiter = createRateLimiter({ pool: counterPool, logger, outages });
-  const oauth = createOAuth({ config, pool, logger });
   // The hot path first, so its requests skip matching every OAuth route.
   app.use(mcpRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken, outages }));
   app.use("/oauth2/authorize", perIpRateLimit(rateLimiter, "oauth2-authorize", OAUTH_PER_IP_LIMITS.authorize));

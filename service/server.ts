@@ -6,9 +6,8 @@ import type { Logger } from "winston";
 import { createApp } from "./app.js";
 import type { CodeCacheState } from "./boot/code-cache.js";
 import type { Config } from "./config.js";
-import { createServicePools } from "./db/pool.js";
+import { composeService } from "./composition.js";
 import { migrate } from "./db/migrate.js";
-import { createOutageLog, isDatabaseUnavailable } from "./db/outage.js";
 
 export interface RunningServer {
   /** Base URL the server is reachable at from this machine. */
@@ -25,19 +24,11 @@ export interface BootInfo {
 }
 
 export async function startServer(config: Config, logger: Logger, boot?: BootInfo): Promise<RunningServer> {
-  const { pool, counterPool } = createServicePools(config.database);
-  const outages = createOutageLog(logger);
-  // Idle connections all fail together when the database goes away: one outage, not one line each.
-  const onIdleConnectionError = (error: Error) => {
-    if (isDatabaseUnavailable(error)) outages.report(error);
-    else logger.error("idle database connection failed", { error });
-  };
-  pool.on("error", onIdleConnectionError);
-  counterPool.on("error", onIdleConnectionError);
-  const { applied } = await migrate(pool);
+  const graph = composeService(config, logger);
+  const { applied } = await migrate(graph.pool);
   if (applied.length > 0) logger.info("database migrated", { applied });
 
-  const app = createApp({ config, pool, counterPool, logger, outages });
+  const app = createApp(graph);
   const server = await listen(app, config);
   const connections = closeWhenDraining(server);
   const { port } = server.address() as AddressInfo;
@@ -47,11 +38,11 @@ export async function startServer(config: Config, logger: Logger, boot?: BootInf
   return {
     url: `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`,
     port,
-    pool,
+    pool: graph.pool,
     close() {
       closing ??= (async () => {
         await drain(server, connections, config.shutdownGraceMs);
-        await Promise.all([pool.end(), counterPool.end()]);
+        await graph.close();
       })();
       return closing;
     },

@@ -1,6 +1,6 @@
 // Starts the service as a process: configuration, logger, database (embedded when none is configured),
 // HTTP server, and the signal handlers that drain it. Entry points: main.ts (`npm start`) and the
-// production bundle's boot/bundle-main.ts (`node dist/main.js`).
+// production bundle's entry/bundle-main.ts (`node dist/main.js`).
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logging/index.js";
 import { resolveRuntime } from "./runtime.js";

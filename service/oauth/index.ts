@@ -1,19 +1,19 @@
 // Pierre's OAuth 2.1 authorization server (MCP authorization, revision 2025-11-25).
 // Public surface for the rest of the service:
-//   createOAuth({ config, pool, logger }) -> { router, verifyAccessToken, rotateSigningKey }
+//   createOAuth({ config, pool, logger, signingKeys, accessTokens, grants }) (composition.ts builds those)
+//     -> { router, verifyAccessToken, rotateSigningKey }
 //   wwwAuthenticateHeader(config, error?)  -> the exact WWW-Authenticate value for /mcp's 401
 import { Router } from "express";
 import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "../config.js";
-import { Keyring } from "../crypto/envelope.js";
 import { sweeper } from "../db/sweeper.js";
-import { AccessTokens, type OAuthPrincipal } from "./access-tokens.js";
+import type { AccessTokens, OAuthPrincipal } from "./access-tokens.js";
 import { authorizeRoutes } from "./authorize-routes.js";
 import { deleteExpiredOAuthState } from "./cleanup.js";
 import { discoveryRoutes } from "./discovery-routes.js";
-import { Grants } from "./grants.js";
-import { SigningKeys } from "./signing-keys.js";
+import type { Grants } from "./grants.js";
+import type { SigningKeys } from "./signing-keys.js";
 import { tokenRoutes } from "./token-routes.js";
 
 export type { OAuthPrincipal } from "./access-tokens.js";
@@ -23,6 +23,9 @@ export interface OAuthDeps {
   config: Config;
   pool: pg.Pool;
   logger: Logger;
+  signingKeys: SigningKeys;
+  accessTokens: AccessTokens;
+  grants: Grants;
   /** Minimum time between two clean-ups of expired OAuth state by this instance (cleanup.ts). */
   cleanupIntervalMs?: number;
 }
@@ -40,11 +43,8 @@ export interface OAuth {
   rotateSigningKey(): Promise<{ kid: string }>;
 }
 
-export function createOAuth({ config, pool, logger, cleanupIntervalMs = DEFAULT_CLEANUP_INTERVAL_MS }: OAuthDeps): OAuth {
-  const keyring = config.encryptionMasterKey ? new Keyring(pool, config.encryptionMasterKey) : undefined;
-  const keys = new SigningKeys(pool, keyring);
-  const accessTokens = new AccessTokens(config, pool, keys);
-  const grants = new Grants(pool, accessTokens);
+export function createOAuth(deps: OAuthDeps): OAuth {
+  const { config, pool, logger, signingKeys: keys, accessTokens, grants, cleanupIntervalMs = DEFAULT_CLEANUP_INTERVAL_MS } = deps;
 
   const cleanUpIfDue = sweeper(
     cleanupIntervalMs,

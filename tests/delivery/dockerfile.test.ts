@@ -81,7 +81,7 @@ describe(".dockerignore", () => {
     "package-lock.json",
     "tsconfig.json",
     "esbuild.config.mjs",
-    "service/main.ts",
+    "service/entry/main.ts",
     "service/db/migrations/0001_initial.sql",
   ])("sends %s, which the build needs", (path) => {
     expect(ignored(path)).toBe(false);

@@ -141,7 +141,7 @@ describe("signing key rotation", () => {
 
   it("rotates from the admin CLI, with the same master key as the server", async () => {
     const before = await jwks();
-    const run = await runScript("service/admin.ts", ["rotate-signing-key"], {
+    const run = await runScript("service/entry/admin.ts", ["rotate-signing-key"], {
       DATABASE_URL: server.config.database.url!, TOKEN_ENCRYPTION_KEY: server.config.encryptionMasterKey!.toString("base64"),
     });
     expect(run.code).toBe(0);

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../service/logging/index.js";
+import { composeService } from "../../service/composition.js";
 import { createOAuth } from "../../service/oauth/index.js";
 import { deleteExpiredOAuthState } from "../../service/oauth/cleanup.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -89,7 +90,8 @@ describe("the OAuth routes", () => {
     expect(await count("oauth2_authorization_requests")).toBeGreaterThan(0);
 
     const app = express();
-    app.use(createOAuth({ config: server.config, pool: server.pool, logger: createLogger({ level: "crit" }), cleanupIntervalMs: 0 }).router);
+    const graph = composeService(server.config, createLogger({ level: "crit" }), { pool: server.pool, counterPool: server.pool });
+    app.use(createOAuth({ ...graph, cleanupIntervalMs: 0 }).router);
     const listener = app.listen(0, "127.0.0.1");
     await new Promise((resolve) => listener.once("listening", resolve));
     try {

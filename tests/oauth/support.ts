@@ -6,7 +6,8 @@ import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { expect } from "vitest";
 import { createLogger } from "../../service/logging/index.js";
-import { createOAuth, type OAuth } from "../../service/oauth/index.js";
+import { composeService } from "../../service/composition.js";
+import type { OAuth } from "../../service/oauth/index.js";
 import { createTenant } from "../../service/identity/tenants.js";
 import { addMembership, createUser } from "../../service/identity/users.js";
 import type { TestServer } from "../support/server.js";
@@ -167,7 +168,8 @@ export class TestOAuthProvider implements OAuthClientProvider {
 /** A second OAuth instance on the same database, as another Cloud Run instance would be. */
 export function otherInstance(server: TestServer): OAuth {
   const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
-  return createOAuth({ config: server.config, pool: server.pool, logger: createLogger({ level: "error", stream: discard }) });
+  const logger = createLogger({ level: "error", stream: discard });
+  return composeService(server.config, logger, { pool: server.pool, counterPool: server.pool }).oauth;
 }
 
 export interface TokenBody {

@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => pool.end());
 
-const admin = (...args: string[]) => runScript("service/admin.ts", args, env);
+const admin = (...args: string[]) => runScript("service/entry/admin.ts", args, env);
 
 describe("admin CLI", () => {
   it("adds an existing user to a second tenant", async () => {
@@ -59,7 +59,7 @@ describe("admin CLI", () => {
     expect(duplicate).toMatchObject({ code: 1, stderr: expect.stringMatching(/already exists/) });
     const sameUser = await admin("create-user", "--email", "coach@acme.example", "--tenant", "acme");
     expect(sameUser).toMatchObject({ code: 1, stderr: expect.stringMatching(/a user with this email already exists \(add-member/) });
-    const unreachable = await runScript("service/admin.ts", ["list-api-keys", "--tenant", "acme"], { ...env, DATABASE_URL: "postgres://nobody:x@127.0.0.1:1/none" });
+    const unreachable = await runScript("service/entry/admin.ts", ["list-api-keys", "--tenant", "acme"], { ...env, DATABASE_URL: "postgres://nobody:x@127.0.0.1:1/none" });
     expect(unreachable).toMatchObject({ code: 1, stderr: expect.stringMatching(/^cannot reach the database/) });
     const unknown = await admin("frobnicate");
     expect(unknown.code).toBe(2);

@@ -147,7 +147,7 @@ describe("graceful shutdown", () => {
     await chmod(dataDir, 0o755);
     const port = await freePort();
     try {
-      const service = await startScript("service/main.ts", { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1" }, `http://127.0.0.1:${port}/health`);
+      const service = await startScript("service/entry/main.ts", { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1" }, `http://127.0.0.1:${port}/health`);
       const postmasterPid = Number((await readFile(join(dataDir, "postgres", "cluster", "postmaster.pid"), "utf8")).split("\n")[0]);
       process.kill(postmasterPid, "SIGKILL");
       await pause(300);
@@ -183,7 +183,7 @@ describe("graceful shutdown", () => {
 
     const port = await freePort();
     const service = await startScript(
-      "service/main.ts",
+      "service/entry/main.ts",
       { DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", SHUTDOWN_GRACE_MS: "5000", TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") },
       `http://127.0.0.1:${port}/health`,
     );

@@ -3,17 +3,18 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { loadConfig } from "./config.js";
-import { Keyring } from "./crypto/envelope.js";
-import { migrate } from "./db/migrate.js";
-import { isDatabaseUnavailable } from "./db/outage.js";
-import { createPool, withTransaction, type Pool } from "./db/pool.js";
-import { createApiKey, listApiKeys, revokeApiKey } from "./identity/api-keys.js";
-import { createTenant, findTenantBySlug } from "./identity/tenants.js";
-import { TIERS } from "./identity/tiers.js";
-import { addMembership, createUser, findUserByEmail } from "./identity/users.js";
-import { SigningKeys } from "./oauth/signing-keys.js";
-import { resolveRuntime } from "./runtime.js";
+import { composeService } from "../composition.js";
+import { loadConfig } from "../config.js";
+import { migrate } from "../db/migrate.js";
+import { isDatabaseUnavailable } from "../db/outage.js";
+import { withTransaction, type Pool } from "../db/pool.js";
+import { createApiKey, listApiKeys, revokeApiKey } from "../identity/api-keys.js";
+import { createTenant, findTenantBySlug } from "../identity/tenants.js";
+import { TIERS } from "../identity/tiers.js";
+import { createLogger } from "../logging/index.js";
+import { addMembership, createUser, findUserByEmail } from "../identity/users.js";
+import type { SigningKeys } from "../oauth/signing-keys.js";
+import { resolveRuntime } from "../runtime.js";
 
 const USAGE = `usage: npm run admin -- <command> [options]
 
@@ -40,7 +41,7 @@ const STRING_FLAGS = ["email", "tenant", "password", "slug", "name", "tier", "ro
 interface Context {
   pool: Pool;
   passwordHashCost: number;
-  masterKey: Buffer;
+  signingKeys: SigningKeys;
 }
 
 class UsageError extends Error {}
@@ -121,7 +122,7 @@ const commands = {
     return { revoked: args.prefix };
   }),
 
-  "rotate-signing-key": command(z.object({}), ({ pool, masterKey }) => new SigningKeys(pool, new Keyring(pool, masterKey)).rotate()),
+  "rotate-signing-key": command(z.object({}), ({ signingKeys }) => signingKeys.rotate()),
 };
 
 async function requireTenant(db: Parameters<typeof findTenantBySlug>[0], tenantSlug: string) {
@@ -173,10 +174,12 @@ async function main(): Promise<number> {
     strict: true,
   });
   const runtime = await resolveRuntime(loadConfig(process.env), () => {});
-  const pool = createPool({ ...runtime.config.database, poolMax: 2 });
+  const { config } = runtime;
+  // Its log lines (warnings only) go to stderr, its results to stdout. Pools connect only as used.
+  const service = composeService(config, createLogger({ level: "warn", stream: process.stderr }));
   try {
-    await migrate(pool);
-    await commands[name as keyof typeof commands]({ pool, passwordHashCost: runtime.config.passwordHashCost, masterKey: runtime.config.encryptionMasterKey }, values);
+    await migrate(service.pool);
+    await commands[name as keyof typeof commands]({ pool: service.pool, passwordHashCost: config.passwordHashCost, signingKeys: service.signingKeys }, values);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
@@ -185,7 +188,7 @@ async function main(): Promise<number> {
     }
     throw error;
   } finally {
-    await pool.end();
+    await service.close();
     await runtime.release();
   }
 }

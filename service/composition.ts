@@ -1,0 +1,64 @@
+// The one place the service's object graph is built: pools, outage log, keyring, signing keys, access
+// tokens, grants, OAuth, rate limiter. The HTTP server (server.ts), the admin CLI and the migration job
+// (entry/) all start from composeService, so each collaborator is constructed once, here, and handed to
+// the modules that use it. Nothing is connected at construction: pg pools open connections on first use.
+import type pg from "pg";
+import type { Logger } from "winston";
+import type { Config } from "./config.js";
+import { Keyring } from "./crypto/envelope.js";
+import { createOutageLog, isDatabaseUnavailable, type OutageLog } from "./db/outage.js";
+import { createServicePools, type ServicePools } from "./db/pool.js";
+import { AccessTokens } from "./oauth/access-tokens.js";
+import { Grants } from "./oauth/grants.js";
+import { createOAuth, type OAuth } from "./oauth/index.js";
+import { SigningKeys } from "./oauth/signing-keys.js";
+import { createRateLimiter, type RateLimiter } from "./ratelimit/index.js";
+
+export interface ServiceGraph {
+  config: Config;
+  logger: Logger;
+  pool: pg.Pool;
+  /** For the rate-limit counters only (asynchronous commit, see db/pool.ts). */
+  counterPool: pg.Pool;
+  outages: OutageLog;
+  signingKeys: SigningKeys;
+  accessTokens: AccessTokens;
+  grants: Grants;
+  oauth: OAuth;
+  rateLimiter: RateLimiter;
+  /** Ends the pools; what uses them must have stopped first. */
+  close(): Promise<void>;
+}
+
+/** `pools`: existing ones to build on instead of new ones (a test's second instance on the same database). */
+export function composeService(config: Config, logger: Logger, pools: ServicePools = createServicePools(config.database)): ServiceGraph {
+  const { pool, counterPool } = pools;
+  const outages = createOutageLog(logger);
+  // Idle connections all fail together when the database goes away: one outage, not one line each.
+  const onIdleConnectionError = (error: Error) => {
+    if (isDatabaseUnavailable(error)) outages.report(error);
+    else logger.error("idle database connection failed", { error });
+  };
+  pool.on("error", onIdleConnectionError);
+  counterPool.on("error", onIdleConnectionError);
+
+  const keyring = config.encryptionMasterKey ? new Keyring(pool, config.encryptionMasterKey) : undefined;
+  const signingKeys = new SigningKeys(pool, keyring);
+  const accessTokens = new AccessTokens(config, pool, signingKeys);
+  const grants = new Grants(pool, accessTokens);
+  return {
+    config,
+    logger,
+    pool,
+    counterPool,
+    outages,
+    signingKeys,
+    accessTokens,
+    grants,
+    oauth: createOAuth({ config, pool, logger, signingKeys, accessTokens, grants }),
+    rateLimiter: createRateLimiter({ pool: counterPool, logger, outages }),
+    close: async () => {
+      await Promise.all([pool.end(), counterPool.end()]);
+    },
+  };
+}
