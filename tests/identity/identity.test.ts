@@ -27,7 +27,7 @@ describe("users", () => {
     expect(await verifyCredentials(pool, "runner@example.com", "wrong", 4)).toBeUndefined();
     expect(await verifyCredentials(pool, "nobody@example.com", "correct horse battery", 4)).toBeUndefined();
     const { rows } = await pool.query("SELECT password_hash FROM users WHERE id = $1", [user.id]);
-    expect(rows[0].password_hash).toMatch(/^\$2[aby]\$04\$/);
+    expect(rows[0].password_hash).toMatch(/^\$scrypt\$ln=4,r=8,p=1\$/);
   });
 
   it("rejects a second account with the same email in another casing", async () => {
