@@ -45,7 +45,7 @@ const percent = z
 const bucketName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/, "must be a GCS bucket name (3-63 lowercase letters, digits, - or _)");
-const oauthClientId = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, "must be a plain OAuth client id");
+const flag = z.enum(["true", "false"], "must be true or false").transform((value) => value === "true");
 
 export class EnvironmentConfigError extends Error {
   constructor(readonly issues: string[]) {
@@ -152,12 +152,8 @@ function resolveEnvironment(
     domain: publicDomain,
     image: stableImage,
     canary,
-    oauthClientIds: {
-      strava: reader.read(variable("STRAVA_CLIENT_ID"), oauthClientId),
-      garmin: reader.read(variable("GARMIN_CLIENT_ID"), oauthClientId),
-      fitbit: reader.read(variable("FITBIT_CLIENT_ID"), oauthClientId),
-    },
     stateBucket: stateBucket ?? placeholderStateBucket,
+    certificateActive: definition.edge.loadBalancer ? (reader.read(variable("CERTIFICATE_ACTIVE"), flag) ?? false) : true,
     placeholders,
   };
 }

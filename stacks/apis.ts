@@ -67,7 +67,9 @@ export function placeholderGuard(scope: Construct, placeholders: string[]) {
   if (placeholders.length === 0) return undefined;
   const unset = new TerraformLocal(scope, "unset_settings", placeholders);
   return {
-    condition: Op.eq(Fn.lengthOf(unset.asList), 0),
+    // `< 1`, not `== 0`: cdktf's operator helpers drop a falsy operand and would synthesize `== undefined`,
+    // which Terraform rejects ("Invalid reference") before it can show the message below.
+    condition: Op.lt(Fn.lengthOf(unset.asList), 1),
     errorMessage: `This stack was synthesized with placeholders for ${placeholders.join(", ")}. Set them and run cdktf synth/deploy again.`,
   };
 }

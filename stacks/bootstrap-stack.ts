@@ -16,7 +16,9 @@ export const BOOTSTRAP_STACK = "bootstrap";
 export class BootstrapStack extends TerraformStack {
   constructor(scope: Construct, config: BootstrapConfig) {
     super(scope, BOOTSTRAP_STACK);
-    new LocalBackend(this, { path: "terraform.bootstrap.tfstate" });
+    // Relative to where cdktf runs Terraform (cdktf.out/stacks/bootstrap): the file lands in the repository
+    // root (git-ignored), out of cdktf.out, which routine cleans wipe.
+    new LocalBackend(this, { path: "../../../terraform.bootstrap.tfstate" });
     new GoogleProvider(this, "google", {
       project: config.projectId,
       defaultLabels: { app: "pierre", managed_by: "cdktf" },

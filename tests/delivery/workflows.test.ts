@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { loadConfiguration } from "../../environments/load.js";
 import { ENVIRONMENT_NAMES } from "../../environments/schema.js";
 import { createApp } from "../../stacks/app.js";
-import { CANDIDATE_TAG, PREVIOUS_STABLE_TAG } from "../../.github/workflows/scripts/release.js";
+import { CANDIDATE_TAG } from "../../.github/workflows/scripts/release.js";
+import { ROLLBACK_TAG } from "../../stacks/registry.js";
 import {
   MIGRATION_COMMAND,
   WORKFLOW_DIR,
@@ -234,7 +235,7 @@ describe("Deploy", () => {
     expect(smoke.if).toBe("steps.release.outputs.canary_image == ''");
     expect(smoke.run).toMatch(/curl .*--fail .*"\$url\/health"/);
     const remember = findRun(releaseJob, /gcloud artifacts docker tags add/).step;
-    expect(remember.run).toContain(`"$REPOSITORY:${PREVIOUS_STABLE_TAG}"`);
+    expect(remember.run).toContain(`"$REPOSITORY:${ROLLBACK_TAG}"`);
     expect(remember.if).toBe("steps.release.outputs.outgoing_stable != ''");
   });
 });

@@ -90,7 +90,7 @@ describe("environment configuration", () => {
     [{ PIERRE_PROD_CANARY_IMAGE: "gcr.io/x/y:2", PIERRE_PROD_CANARY_PERCENT: "101" }, /^PIERRE_PROD_CANARY_PERCENT: must be at most 100/],
     [{ PIERRE_DEV_CANARY_PERCENT: "20" }, /^PIERRE_DEV_CANARY_PERCENT: set PIERRE_DEV_CANARY_IMAGE too/],
     [{ PIERRE_PROD_IMAGE: "gcr.io/x/y:1", PIERRE_PROD_CANARY_IMAGE: "gcr.io/x/y:1" }, /^PIERRE_PROD_CANARY_IMAGE: equals PIERRE_PROD_IMAGE/],
-    [{ PIERRE_DEV_STRAVA_CLIENT_ID: "id with spaces" }, /^PIERRE_DEV_STRAVA_CLIENT_ID: must be a plain OAuth client id/],
+    [{ PIERRE_PROD_CERTIFICATE_ACTIVE: "yes" }, /^PIERRE_PROD_CERTIFICATE_ACTIVE: must be true or false/],
   ])("refuses %j with a message naming the variable", (env, message) => {
     const issues = issuesOf(env);
     expect(issues).toHaveLength(1);
@@ -128,9 +128,9 @@ describe("environment configuration", () => {
     });
 
     it("refuse Cloud Armor without the load balancer it attaches to", () => {
-      const armorOnly = withDefinition("staging", (staging) => (staging.edge.cloudArmor.enabled = true));
+      const armorOnly = withDefinition("dev", (dev) => (dev.edge.cloudArmor.enabled = true));
       expect(issuesOf({}, armorOnly)).toEqual([
-        "environments/staging.ts edge.cloudArmor.enabled: Cloud Armor attaches to a load balancer backend; enable edge.loadBalancer too",
+        "environments/dev.ts edge.cloudArmor.enabled: Cloud Armor attaches to a load balancer backend; enable edge.loadBalancer too",
       ]);
     });
 

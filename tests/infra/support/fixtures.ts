@@ -8,6 +8,7 @@ export const CONFIGURED_ENV: NodeJS.ProcessEnv = {
   PIERRE_DEV_PROJECT_ID: "acme-pierre-dev",
   PIERRE_STAGING_PROJECT_ID: "acme-pierre-staging",
   PIERRE_PROD_PROJECT_ID: "acme-pierre-prod",
+  PIERRE_STAGING_DOMAIN: "staging.pierre.example.com",
   PIERRE_PROD_DOMAIN: "mcp.pierre.example.com",
   PIERRE_PROD_IMAGE: STABLE_IMAGE,
 };
