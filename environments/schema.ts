@@ -140,6 +140,7 @@ export interface EnvironmentConfig extends EnvironmentDefinition {
   domain?: string;
   image: string;
   canary?: CanaryRelease;
+  /** This environment's own state bucket (in its project): no other environment's identities can read it. */
   stateBucket: string;
   /**
    * Behind the load balancer: the managed certificate is ACTIVE, so the uptime check can pass and its
@@ -151,8 +152,12 @@ export interface EnvironmentConfig extends EnvironmentDefinition {
 }
 
 export interface BootstrapConfig {
+  /** Project of the Workload Identity Federation pool (PIERRE_STATE_PROJECT_ID, default the prod project). */
   projectId: string;
-  stateBucket: string;
+  /** GitHub repository (owner/name) whose workflows may impersonate the CI identities. */
+  githubRepository: string;
   stateBucketLocation: string;
+  /** Each environment's project and state bucket, which the bootstrap creates with its CI identities. */
+  environments: Array<Pick<EnvironmentConfig, "name" | "projectId" | "stateBucket">>;
   placeholders: string[];
 }

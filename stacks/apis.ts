@@ -20,7 +20,16 @@ export const GOOGLE_APIS = [
   "vpcaccess.googleapis.com",
 ] as const;
 
-export type GoogleApi = (typeof GOOGLE_APIS)[number];
+/** What the bootstrap needs in each project it touches: state buckets, service accounts, federation. */
+export const BOOTSTRAP_APIS = [
+  "cloudresourcemanager.googleapis.com",
+  "iam.googleapis.com",
+  "iamcredentials.googleapis.com", // CI impersonates the planner and deployer accounts
+  "storage.googleapis.com",
+  "sts.googleapis.com", // Workload Identity Federation token exchange
+] as const;
+
+export type GoogleApi = (typeof GOOGLE_APIS)[number] | (typeof BOOTSTRAP_APIS)[number];
 
 export interface ProjectApisProps {
   projectId: string;

@@ -16,7 +16,7 @@ import { Service, serviceName } from "./service.js";
 import { SqlExport } from "./sql-export.js";
 import { TimeProvider } from "./time-sleep.js";
 
-/** State of each environment lives under its own prefix in the shared, versioned state bucket. */
+/** Prefix of the environment's state inside its own bucket (stacks/ci-identities.ts creates the bucket). */
 export const statePrefix = (env: string): string => `pierre/${env}`;
 
 /** The whole deployment of one environment, in one GCP project. */

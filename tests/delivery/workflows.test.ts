@@ -6,6 +6,7 @@ import { loadConfiguration } from "../../environments/load.js";
 import { ENVIRONMENT_NAMES } from "../../environments/schema.js";
 import { createApp } from "../../stacks/app.js";
 import { CANDIDATE_TAG } from "../../.github/workflows/scripts/release.js";
+import { planEnvironment } from "../../stacks/ci-identities.js";
 import { ROLLBACK_TAG } from "../../stacks/registry.js";
 import {
   MIGRATION_COMMAND,
@@ -58,7 +59,9 @@ describe("every workflow", () => {
     for (const auth of auths) {
       expect(Object.keys(auth.with ?? {}).sort()).toEqual(["service_account", "workload_identity_provider"]);
       expect(auth.with?.workload_identity_provider).toBe("${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}");
-      expect(String(auth.with?.service_account)).toMatch(/^\$\{\{ vars\.GCP_[A-Z]+_SERVICE_ACCOUNT \}\}$/);
+      expect(String(auth.with?.service_account)).toMatch(
+        /^\$\{\{ fromJSON\(vars\.GCP_(PLAN|DEPLOY)_SERVICE_ACCOUNTS\)\[(matrix|inputs)\.environment\] \}\}$/,
+      );
     }
   });
 
@@ -104,9 +107,10 @@ describe("CI", () => {
     expect(ci.on.push).toEqual({ branches: ["main"] });
   });
 
-  it("lints and runs the whole test suite after a clean install, on Node 20 with the npm cache", () => {
+  it("lints and runs the whole test suite after a clean install, on Node 24 and 20 with the npm cache", () => {
     const test = ci.jobs.test;
-    expect(findUses(test, "actions/setup-node").step.with).toMatchObject({ "node-version": 20, cache: "npm" });
+    expect(test.strategy?.matrix?.node).toEqual([24, 20]);
+    expect(findUses(test, "actions/setup-node").step.with).toMatchObject({ "node-version": "${{ matrix.node }}", cache: "npm" });
     const install = findRun(test, /^npm ci\b/).index;
     expect(findRun(test, /^npm run lint$/).index).toBeGreaterThan(install);
     expect(findRun(test, /^npm test$/).index).toBeGreaterThan(install);
@@ -131,13 +135,15 @@ describe("CI", () => {
     expect(script).toMatch(/\{\{\.State\.ExitCode\}\}.*= 0/);
   });
 
-  it("plans dev, staging and prod on pull requests only, after synth, against the live images", () => {
+  it("plans dev and staging on pull requests and prod only on main, in <env>-plan, after synth, against the live images", () => {
     const access = ci.jobs["plan-access"];
     const plan = ci.jobs.plan;
-    expect(access.if).toBe("github.event_name == 'pull_request'");
+    expect(access.if).toBeUndefined();
+    expect(access.steps![0].run).toContain(`environments='["dev","staging"]'; else environments='["prod"]'`);
     expect(needsOf(plan).sort()).toEqual(["plan-access", "synth"]);
     expect(plan.if).toBe("needs.plan-access.outputs.configured == 'true'");
-    expect(plan.strategy?.matrix?.environment).toEqual([...ENVIRONMENT_NAMES]);
+    expect(plan.strategy?.matrix?.environment).toBe("${{ fromJSON(needs.plan-access.outputs.environments) }}");
+    expect(plan.environment).toBe(planEnvironment("${{ matrix.environment }}"));
     const live = findRun(plan, /release\.ts "\$ENVIRONMENT" current/).index;
     const auth = findUses(plan, "google-github-actions/auth").index;
     const terraform = findRun(plan, /terraform plan/);
@@ -151,11 +157,11 @@ describe("CI", () => {
 
   it("skips the plan with a notice when Workload Identity Federation is not configured (forks)", () => {
     const check = ci.jobs["plan-access"].steps![0];
-    expect(check.env).toEqual({
+    expect(check.env).toMatchObject({
       PROVIDER: "${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}",
-      SERVICE_ACCOUNT: "${{ vars.GCP_PLAN_SERVICE_ACCOUNT }}",
+      SERVICE_ACCOUNTS: "${{ vars.GCP_PLAN_SERVICE_ACCOUNTS }}",
     });
-    expect(check.run).toMatch(/-n "\$PROVIDER" && -n "\$SERVICE_ACCOUNT"/);
+    expect(check.run).toMatch(/-n "\$PROVIDER" && -n "\$SERVICE_ACCOUNTS"/);
     expect(check.run).toContain("::notice");
     expect(check.run).toContain("configured=false");
   });

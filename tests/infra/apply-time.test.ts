@@ -23,7 +23,7 @@ describe("placeholder guard (Terraform must be able to evaluate it)", () => {
 
   it.each(ALL)("%s: the precondition compares the number of unset settings with a number", (name) => {
     const service = listOf(stacks[name], "google_project_service")[0];
-    expect(service.lifecycle.precondition[0].condition).toMatch(/^\$\{\(?length\(local\.[A-Za-z0-9_]+\) < 1\)?\}$/);
+    expect(service.lifecycle.precondition[0].condition).toMatch(/^\$\{\(?length\(local\.[A-Za-z0-9_-]+\) < 1\)?\}$/);
   });
 });
 

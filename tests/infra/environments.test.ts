@@ -43,7 +43,13 @@ describe("environment configuration", () => {
       expect(config.placeholders).toContain("PIERRE_STATE_BUCKET");
     }
     expect(byName().prod.placeholders).toContain("PIERRE_PROD_DOMAIN");
-    expect(bootstrap.placeholders).toHaveLength(2);
+    expect(bootstrap.placeholders.sort()).toEqual([
+      "PIERRE_DEV_PROJECT_ID",
+      "PIERRE_GITHUB_REPOSITORY",
+      "PIERRE_PROD_PROJECT_ID",
+      "PIERRE_STAGING_PROJECT_ID",
+      "PIERRE_STATE_BUCKET",
+    ]);
   });
 
   it("takes project ids, domain, images and the state bucket from PIERRE_* variables", () => {
@@ -53,11 +59,14 @@ describe("environment configuration", () => {
       projectId: "acme-pierre-prod",
       domain: "mcp.pierre.example.com",
       image: STABLE_IMAGE,
-      stateBucket: "acme-pierre-tfstate",
+      stateBucket: "acme-pierre-tfstate-prod",
       placeholders: [],
     });
     expect(environments.every((config) => config.placeholders.length === 0)).toBe(true);
-    expect(bootstrap).toMatchObject({ projectId: "acme-pierre-prod", stateBucket: "acme-pierre-tfstate", placeholders: [] });
+    expect(bootstrap).toMatchObject({ projectId: "acme-pierre-prod", githubRepository: "acme/pierre", placeholders: [] });
+    expect(bootstrap.environments.map((env) => env.stateBucket)).toEqual(
+      ["dev", "staging", "prod"].map((name) => `acme-pierre-tfstate-${name}`),
+    );
     expect(loadConfiguration({ ...CONFIGURED_ENV, PIERRE_STATE_PROJECT_ID: "acme-ops" }).bootstrap.projectId).toBe("acme-ops");
   });
 

@@ -55,22 +55,25 @@ const envVar = (stack: SynthesizedStack, name: string) => container(stack).env.f
 const referencesTo = (value: unknown, address: string) => JSON.stringify(value).includes(`${address}.`);
 
 describe("state", () => {
-  it("gives each environment its own prefix in the shared bucket", () => {
-    const prefixes = ENVIRONMENT_NAMES.map((name) => stacks[name].json.terraform.backend.gcs.prefix);
-    expect(prefixes).toEqual(["pierre/dev", "pierre/staging", "pierre/prod"]);
-    expect(new Set(ENVIRONMENT_NAMES.map((name) => stacks[name].json.terraform.backend.gcs.bucket)).size).toBe(1);
+  it("gives each environment its own bucket (in its own project), under its own prefix", () => {
+    const backends = ENVIRONMENT_NAMES.map((name) => stacks[name].json.terraform.backend.gcs);
+    expect(backends).toEqual(
+      ENVIRONMENT_NAMES.map((name) => ({ bucket: `pierre-tfstate-placeholder-${name}`, prefix: `pierre/${name}` })),
+    );
+    for (const name of ENVIRONMENT_NAMES) {
+      const bucket = listOf(stacks.bootstrap, "google_storage_bucket").find((b) => b.name === `pierre-tfstate-placeholder-${name}`);
+      expect(bucket).toMatchObject({
+        project: `pierre-${name}-placeholder`,
+        versioning: { enabled: true },
+        uniform_bucket_level_access: true,
+        public_access_prevention: "enforced",
+        lifecycle: { prevent_destroy: true },
+      });
+    }
   });
 
-  it("creates the versioned, private state bucket in the bootstrap stack, which keeps a local state", () => {
-    const bootstrap = stacks.bootstrap;
-    expect(bootstrap.json.terraform.backend).toEqual({ local: { path: "../../../terraform.bootstrap.tfstate" } });
-    expect(single(bootstrap, "google_storage_bucket")).toMatchObject({
-      name: stacks.prod.json.terraform.backend.gcs.bucket,
-      versioning: { enabled: true },
-      uniform_bucket_level_access: true,
-      public_access_prevention: "enforced",
-      lifecycle: { prevent_destroy: true },
-    });
+  it("keeps the bootstrap stack's own state in a local file", () => {
+    expect(stacks.bootstrap.json.terraform.backend).toEqual({ local: { path: "../../../terraform.bootstrap.tfstate" } });
   });
 
   it("pins the provider versions so plain Terraform runs the JSON reproducibly", () => {
