@@ -133,6 +133,9 @@ describe("CI", () => {
     expect(script).toMatch(/\{\{\.Config\.User\}\}.*= node/);
     expect(script).toMatch(/docker logs pierre \| grep .*"codeCache":"used"/);
     expect(script).toMatch(/\{\{\.State\.ExitCode\}\}.*= 0/);
+    const size = findRun(image, /docker image inspect --format '\{\{\.Size\}\}'/).step.run!;
+    expect(size).toContain("find \"$IMAGE\" /app -type f | wc -l");
+    expect(size).toContain("$GITHUB_STEP_SUMMARY");
   });
 
   it("plans dev and staging on pull requests and prod only on main, in <env>-plan, after synth, against the live images", () => {
