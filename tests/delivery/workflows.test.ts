@@ -120,7 +120,11 @@ describe("CI", () => {
   it("synthesizes every stack and keeps cdktf.out as an artifact", () => {
     const synth = ci.jobs.synth;
     expect(synth.if).toBeUndefined();
-    findRun(synth, /^npm run synth$/);
+    const synthesize = findRun(synth, /^npm run synth$/).index;
+    const report = findRun(synth, /npm run -s cost/);
+    expect(report.index).toBeGreaterThan(synthesize);
+    expect(report.step.run).toContain("npm run -s diagram -- prod");
+    expect(findRun(synth, /diff -u base\/docs\/cost\.md docs\/cost\.md/).step.if).toBe("github.event_name == 'pull_request'");
     expect(findUses(synth, "actions/upload-artifact").step.with).toMatchObject({ path: "cdktf.out/", "if-no-files-found": "error" });
   });
 
