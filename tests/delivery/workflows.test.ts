@@ -7,7 +7,8 @@ import { ENVIRONMENT_NAMES } from "../../environments/schema.js";
 import { createApp } from "../../stacks/app.js";
 import { CANDIDATE_TAG } from "../../.github/workflows/scripts/release.js";
 import { planEnvironment } from "../../stacks/ci-identities.js";
-import { ROLLBACK_TAG } from "../../stacks/registry.js";
+import { REPOSITORY_ID, ROLLBACK_TAG } from "../../stacks/registry.js";
+import { OPERATOR_SECRETS } from "../../stacks/secrets.js";
 import {
   MIGRATION_COMMAND,
   WORKFLOW_DIR,
@@ -171,6 +172,40 @@ describe("CI", () => {
     expect(check.run).toMatch(/-n "\$PROVIDER" && -n "\$SERVICE_ACCOUNTS"/);
     expect(check.run).toContain("::notice");
     expect(check.run).toContain("configured=false");
+  });
+});
+
+describe("a new environment", () => {
+  const prepare = () => findRun(releaseJob, /gcloud artifacts repositories describe/);
+
+  it("applies the registry, the secrets and the runtime's database user before the image is pushed", () => {
+    const { step, index } = prepare();
+    expect(step.run).toContain(`repositories describe ${REPOSITORY_ID} `);
+    expect(step.run).toMatch(/"google_artifact_registry_repository", "google_secret_manager_secret", "google_sql_user"/);
+    expect(step.run).toContain("terraform apply -input=false -no-color -auto-approve $targets");
+    expect(index).toBeLessThan(findUses(releaseJob, "docker/build-push-action").index);
+  });
+
+  it("generates the token-encryption key once, into the secret the service reads it from", () => {
+    const { step } = prepare();
+    expect(step.env?.TOKEN_KEY_SECRET).toBe(OPERATOR_SECRETS.TOKEN_ENCRYPTION_KEY);
+    expect(step.run).toMatch(/openssl rand -base64 32 \| tr -d '\\n' \| gcloud secrets versions add "\$TOKEN_KEY_SECRET"/);
+  });
+
+  it("gives the runtime's IAM database user its role, on the instance and user the stack creates, before migrating", () => {
+    const grant = findRun(releaseJob, /gcloud sql users assign-roles/);
+    expect(grant.index).toBeGreaterThan(prepare().index);
+    expect(grant.index).toBeLessThan(findRun(releaseJob, /gcloud run jobs execute "\$JOB"/).index);
+    const outdir = scratch("synth-names");
+    createApp(loadConfiguration({}), outdir).synth();
+    for (const env of ENVIRONMENT_NAMES) {
+      const stack = JSON.parse(readFileSync(join(outdir, "stacks", env, "cdk.tf.json"), "utf8"));
+      const instance = Object.values(stack.resource.google_sql_database_instance)[0] as { name: string };
+      const accounts = Object.values(stack.resource.google_service_account) as Array<{ account_id: string }>;
+      expect(grant.step.run!.replaceAll("${ENVIRONMENT}", env)).toContain(`--instance "${instance.name}"`);
+      expect(accounts.map((account) => account.account_id)).toContain(`pierre-run-${env}`);
+      expect(grant.step.run).toContain('"pierre-run-${ENVIRONMENT}@${PROJECT}.iam"');
+    }
   });
 });
 
