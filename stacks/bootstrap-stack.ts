@@ -10,6 +10,8 @@ import { EnvironmentCi, planEnvironment } from "./ci-identities.js";
 export const BOOTSTRAP_STACK = "bootstrap";
 /** GitHub Actions' OIDC issuer. */
 const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+/** The protected branch: only its jobs get an environment attribute the prod and deployer bindings match. */
+const PROTECTED_REF = "refs/heads/main";
 
 /**
  * What must exist before any environment stack, and what CI needs to run them: each environment's
@@ -48,9 +50,9 @@ export class BootstrapStack extends TerraformStack {
       attributeMapping: {
         "google.subject": "assertion.sub",
         "attribute.repository": "assertion.repository",
-        "attribute.ref": "assertion.ref",
-        // Present only for jobs that run in a GitHub Environment.
-        "attribute.environment": `has(assertion.environment) ? assertion.environment : ""`,
+        // The job's GitHub Environment, only when it runs on the protected branch: a pull request's job gets
+        // "none" even if it names an environment (or one that was never protected, or is auto-created).
+        "attribute.main_environment": `has(assertion.environment) && assertion.ref == "${PROTECTED_REF}" ? assertion.environment : "none"`,
       },
       // Tokens of any other repository are refused outright, whatever the bindings say.
       attributeCondition: `assertion.repository == "${config.githubRepository}"`,

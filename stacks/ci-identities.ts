@@ -58,8 +58,9 @@ export interface EnvironmentCiProps {
  * - deployer: its project roles and read/write on this bucket only.
  * Who may impersonate them is decided by claims of GitHub's OIDC token, mapped by the pool's provider:
  * a planner of dev or staging by any workflow of the repository (pull requests plan those); the prod
- * planner and every deployer only by a job in the matching GitHub Environment, which the repository
- * restricts to main. A pull request from any branch therefore reaches neither prod's state nor prod.
+ * planner and every deployer only by a job in the matching GitHub Environment running on main (the
+ * token's `ref`, checked by the pool's attribute mapping, whatever the environment's own protection).
+ * A pull request from any branch therefore reaches neither prod's state nor prod.
  */
 export class EnvironmentCi extends Construct {
   readonly stateBucket: StorageBucket;
@@ -136,8 +137,8 @@ export class EnvironmentCi extends Construct {
       });
     impersonation(
       this.planner,
-      env === "prod" ? principalSet("environment", planEnvironment(env)) : principalSet("repository", props.githubRepository),
+      env === "prod" ? principalSet("main_environment", planEnvironment(env)) : principalSet("repository", props.githubRepository),
     );
-    impersonation(this.deployer, principalSet("environment", env));
+    impersonation(this.deployer, principalSet("main_environment", env));
   }
 }

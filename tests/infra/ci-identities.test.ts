@@ -37,7 +37,10 @@ describe("Workload Identity Federation", () => {
       "google.subject": "assertion.sub",
       "attribute.repository": "assertion.repository",
     });
-    expect(provider.attribute_mapping["attribute.environment"]).toContain("assertion.environment");
+    // An environment counts only on main: a pull request's token (ref refs/pull/N/merge) maps to "none".
+    expect(provider.attribute_mapping["attribute.main_environment"]).toBe(
+      'has(assertion.environment) && assertion.ref == "refs/heads/main" ? assertion.environment : "none"',
+    );
   });
 
   it("outputs the three repository variables the workflows read", () => {
@@ -82,7 +85,7 @@ describe("per-environment CI identities", () => {
 
   it("lets pull requests impersonate only the dev and staging planners", () => {
     const anyWorkflow = `principalSet://iam.googleapis.com/${pool()}/attribute.repository/${REPOSITORY}`;
-    const inEnvironment = (name: string) => `principalSet://iam.googleapis.com/${pool()}/attribute.environment/${name}`;
+    const inEnvironment = (name: string) => `principalSet://iam.googleapis.com/${pool()}/attribute.main_environment/${name}`;
     expect(impersonators("pierre-plan-dev")).toEqual([anyWorkflow]);
     expect(impersonators("pierre-plan-staging")).toEqual([anyWorkflow]);
     expect(impersonators("pierre-plan-prod")).toEqual([inEnvironment(planEnvironment("prod"))]);
@@ -96,7 +99,7 @@ describe("per-environment CI identities", () => {
     expect(prodBucketReaders.sort()).toEqual([account("pierre-deploy-prod"), account("pierre-plan-prod")].sort());
     for (const member of prodBucketReaders) {
       const accountId = listOf(bootstrap, "google_service_account").find((sa) => member === account(sa.account_id)).account_id;
-      expect(impersonators(accountId).every((principal) => principal.includes("/attribute.environment/"))).toBe(true);
+      expect(impersonators(accountId).every((principal) => principal.includes("/attribute.main_environment/"))).toBe(true);
     }
   });
 });
