@@ -8,8 +8,8 @@ import {
 import { Fn, TerraformLocal, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema.js";
-import type { ProjectApis } from "./apis.js";
 import type { ServiceVariable } from "../service/config.js";
+import type { ProjectApis } from "./apis.js";
 import { DATABASE_NAME, DATABASE_PORT, type Database } from "./database.js";
 import type { Secrets } from "./secrets.js";
 
