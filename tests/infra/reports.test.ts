@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../environments/schema.js";
 import { estimateMonthlyCost, total } from "../../tools/cost/estimate.js";
-import { costReport } from "../../tools/cost/report.js";
+import { costReport, DESIGN_ESTIMATES } from "../../tools/cost/report.js";
 import { architecture } from "../../tools/diagram/graph.js";
 import { toMermaid } from "../../tools/diagram/mermaid.js";
 import { toSvg } from "../../tools/diagram/svg.js";
@@ -26,6 +26,14 @@ describe("generated documents are current", () => {
 
   it.each(ENVIRONMENT_NAMES.map((name) => [name] as [EnvironmentName]))("docs/architecture-%s.svg", (name) => {
     expect(readFileSync(svgPath(name), "utf8"), STALE).toBe(toSvg(architecture(name, stacks[name])));
+  });
+
+  it("the README's cost comparison with the design", () => {
+    const readme = readFileSync("README.md", "utf8");
+    for (const name of ENVIRONMENT_NAMES) {
+      const estimate = total(estimateMonthlyCost(stacks[name], prices.usage[name])).toFixed(2);
+      expect(readme, "update the README's cost table (Infrastructure, Cost)").toContain(`| ${name} | ${DESIGN_ESTIMATES[name]} | $${estimate} |`);
+    }
   });
 
   it("the README's prod diagram", () => {
