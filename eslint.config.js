@@ -13,5 +13,5 @@ export default tseslint.config(
       "no-console": ["error", { allow: ["error"] }],
     },
   },
-  { files: ["bench/**", "service/entry/admin.ts", "main.ts"], rules: { "no-console": "off" } },
+  { files: ["bench/**", "tools/**", "service/entry/admin.ts", "main.ts"], rules: { "no-console": "off" } },
 );

@@ -43,9 +43,8 @@ export const dev: EnvironmentDefinition = {
     },
   },
   logging: { retentionDays: 7, sqlExportRetentionDays: 30, sqlExportSchedule: "0 4 * * 0" },
-  registry: { keepRecentVersions: 10, deleteUntaggedAfterDays: 7 },
+  registry: { keepRecentVersions: 10, deleteAfterDays: 7 },
   alerting: {
-    slackChannel: "#pierre-alerts-dev",
     pageOnCritical: false,
     externalApiErrorsPer5Minutes: 20,
     trafficSpikeMinRequestsPerSecond: 0.2,

@@ -42,10 +42,14 @@ const percent = z
   .regex(/^\d+$/, "must be a whole number")
   .transform(Number)
   .pipe(z.number().int().min(1, "must be at least 1").max(100, "must be at most 100 (100 = promoted)"));
-const bucketName = z
+// A prefix: each environment's bucket is <prefix>-<env>, still within GCS's 63 characters.
+const bucketPrefix = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/, "must be a GCS bucket name (3-63 lowercase letters, digits, - or _)");
-const oauthClientId = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, "must be a plain OAuth client id");
+  .regex(/^[a-z0-9][a-z0-9_-]{1,53}[a-z0-9]$/, "must be a GCS bucket name prefix (3-55 lowercase letters, digits, - or _)");
+const githubRepository = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, "must be a GitHub repository as owner/name");
+const flag = z.enum(["true", "false"], "must be true or false").transform((value) => value === "true");
 
 export class EnvironmentConfigError extends Error {
   constructor(readonly issues: string[]) {
@@ -87,24 +91,28 @@ export function loadConfiguration(
   definitions: Record<EnvironmentName, EnvironmentDefinition> = DEFINITIONS,
 ): LoadedConfiguration {
   const reader = new VariableReader(env);
-  const stateBucket = reader.read("PIERRE_STATE_BUCKET", bucketName);
+  const stateBucket = reader.read("PIERRE_STATE_BUCKET", bucketPrefix);
   const environments = ENVIRONMENT_NAMES.map((name) =>
     resolveEnvironment(name, definitions[name], reader, stateBucket),
   );
   const bootstrapProject = reader.read("PIERRE_STATE_PROJECT_ID", projectId);
+  const repository = reader.read("PIERRE_GITHUB_REPOSITORY", githubRepository);
   if (reader.issues.length > 0) throw new EnvironmentConfigError(reader.issues);
 
   const prodConfig = environments.find((config) => config.name === "prod")!;
   const bootstrap: BootstrapConfig = {
-    // The state bucket lives with production unless an ops project is named.
+    // The identity pool lives with production unless an ops project is named.
     projectId: bootstrapProject ?? prodConfig.projectId,
-    stateBucket: stateBucket ?? placeholderStateBucket,
+    githubRepository: repository ?? "pierre-placeholder/pierre",
     stateBucketLocation: "US",
+    environments: environments.map(({ name, projectId, stateBucket }) => ({ name, projectId, stateBucket })),
     placeholders: [
-      ...(bootstrapProject === undefined && prodConfig.placeholders.includes(variableName("prod", "PROJECT_ID"))
-        ? ["PIERRE_STATE_PROJECT_ID or PIERRE_PROD_PROJECT_ID"]
-        : []),
       ...(stateBucket === undefined ? ["PIERRE_STATE_BUCKET"] : []),
+      ...(repository === undefined ? ["PIERRE_GITHUB_REPOSITORY"] : []),
+      // Every environment's project: the bootstrap creates each one's state bucket and CI identities.
+      ...ENVIRONMENT_NAMES.map((name) => variableName(name, "PROJECT_ID")).filter((variable) =>
+        environments.some((config) => config.placeholders.includes(variable)),
+      ),
     ],
   };
   return { environments, bootstrap };
@@ -152,12 +160,8 @@ function resolveEnvironment(
     domain: publicDomain,
     image: stableImage,
     canary,
-    oauthClientIds: {
-      strava: reader.read(variable("STRAVA_CLIENT_ID"), oauthClientId),
-      garmin: reader.read(variable("GARMIN_CLIENT_ID"), oauthClientId),
-      fitbit: reader.read(variable("FITBIT_CLIENT_ID"), oauthClientId),
-    },
-    stateBucket: stateBucket ?? placeholderStateBucket,
+    stateBucket: `${stateBucket ?? placeholderStateBucket}-${name}`,
+    certificateActive: definition.edge.loadBalancer ? (reader.read(variable("CERTIFICATE_ACTIVE"), flag) ?? false) : true,
     placeholders,
   };
 }

@@ -43,7 +43,7 @@ export const prod: EnvironmentDefinition = {
     },
   },
   logging: { retentionDays: 90, sqlExportRetentionDays: 365, sqlExportSchedule: "0 4 * * 0" },
-  registry: { keepRecentVersions: 30, deleteUntaggedAfterDays: 30 },
+  registry: { keepRecentVersions: 30, deleteAfterDays: 30 },
   alerting: {
     slackChannel: "#pierre-alerts",
     pageOnCritical: true,

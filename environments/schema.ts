@@ -90,11 +90,14 @@ export const environmentDefinitionSchema = z
       sqlExportSchedule: z.string().min(9),
     }),
     registry: z.object({
+      /** The most recent versions are always kept, whatever their age (what runs, what a rollback needs). */
       keepRecentVersions: z.number().int().min(1),
-      deleteUntaggedAfterDays: z.number().int().min(1),
+      /** Any other version, tagged or not, is deleted this many days after it was pushed. */
+      deleteAfterDays: z.number().int().min(1),
     }),
     alerting: z.object({
-      slackChannel: z.string().regex(/^#[a-z0-9._-]+$/, "must be a Slack channel name such as #pierre-alerts"),
+      /** Absent: no Slack channel (and no slack_auth_token variable to set). */
+      slackChannel: z.string().regex(/^#[a-z0-9._-]+$/, "must be a Slack channel name such as #pierre-alerts").optional(),
       /** Critical alerts page PagerDuty; when false they go to Slack like warnings. */
       pageOnCritical: z.boolean(),
       externalApiErrorsPer5Minutes: z.number().int().min(1),
@@ -130,12 +133,6 @@ export interface CanaryRelease {
   percent: number;
 }
 
-export interface OAuthClientIds {
-  strava?: string;
-  garmin?: string;
-  fitbit?: string;
-}
-
 /** A fully resolved environment: the static definition plus the deploy-time values. */
 export interface EnvironmentConfig extends EnvironmentDefinition {
   projectId: string;
@@ -143,15 +140,24 @@ export interface EnvironmentConfig extends EnvironmentDefinition {
   domain?: string;
   image: string;
   canary?: CanaryRelease;
-  oauthClientIds: OAuthClientIds;
+  /** This environment's own state bucket (in its project): no other environment's identities can read it. */
   stateBucket: string;
+  /**
+   * Behind the load balancer: the managed certificate is ACTIVE, so the uptime check can pass and its
+   * alert may notify (PIERRE_<ENV>_CERTIFICATE_ACTIVE=true). Always true without a load balancer.
+   */
+  certificateActive: boolean;
   /** Environment variables that fell back to a placeholder; a plan refuses to run while any remain. */
   placeholders: string[];
 }
 
 export interface BootstrapConfig {
+  /** Project of the Workload Identity Federation pool (PIERRE_STATE_PROJECT_ID, default the prod project). */
   projectId: string;
-  stateBucket: string;
+  /** GitHub repository (owner/name) whose workflows may impersonate the CI identities. */
+  githubRepository: string;
   stateBucketLocation: string;
+  /** Each environment's project and state bucket, which the bootstrap creates with its CI identities. */
+  environments: Array<Pick<EnvironmentConfig, "name" | "projectId" | "stateBucket">>;
   placeholders: string[];
 }

@@ -1,6 +1,9 @@
 import type { EnvironmentDefinition } from "./schema.js";
 
-/** Pre-production: production-shaped database and always-warm service, alerts to Slack only. */
+/**
+ * Pre-production: production-shaped database, always-warm service and the same edge as prod (load
+ * balancer + Cloud Armor), so an edge change runs here before it runs in prod; alerts to Slack only.
+ */
 export const staging: EnvironmentDefinition = {
   name: "staging",
   region: "us-central1",
@@ -33,17 +36,17 @@ export const staging: EnvironmentDefinition = {
     secretsRotation: "initial",
   },
   edge: {
-    loadBalancer: false,
+    loadBalancer: true,
     cloudArmor: {
-      enabled: false,
+      enabled: true,
       wafSensitivity: 1,
       rateLimit: { requestsPerMinute: 600, banAfterRequestsPer5Minutes: 4000, banDurationSeconds: 600 },
       blockedRegionCodes: [],
-      layer7DdosDefense: false,
+      layer7DdosDefense: true,
     },
   },
   logging: { retentionDays: 30, sqlExportRetentionDays: 90, sqlExportSchedule: "0 4 * * 0" },
-  registry: { keepRecentVersions: 20, deleteUntaggedAfterDays: 14 },
+  registry: { keepRecentVersions: 20, deleteAfterDays: 14 },
   alerting: {
     slackChannel: "#pierre-alerts-staging",
     pageOnCritical: false,

@@ -1,7 +1,8 @@
 // The whole runtime configuration, parsed from the environment once at startup and passed down
 // explicitly. Nothing else reads process.env.
 import { z } from "zod";
-import { logLevelSchema, type LogLevel } from "./logging/index.js";
+// levels.js, not the logging index: the infrastructure stacks import this schema without loading winston.
+import { logLevelSchema, type LogLevel } from "./logging/levels.js";
 
 export interface DatabaseConfig {
   /** Where the database comes from: an explicit URL, pg's PG* variables, or a local embedded cluster. */
@@ -11,6 +12,11 @@ export interface DatabaseConfig {
   poolMax: number;
   ssl: "disable" | "require";
   sslCa?: string;
+  /**
+   * Cloud SQL IAM database authentication: each new connection's password is a short-lived OAuth token
+   * of the instance's service account, from the metadata server at this base URL (db/iam-token.ts).
+   */
+  iamAuth?: { metadataUrl: string };
 }
 
 export interface Config {
@@ -46,7 +52,11 @@ const csv = z
   .optional()
   .transform((value) => (value ?? "").split(",").map((item) => item.trim()).filter(Boolean));
 
-const envSchema = z.object({
+/**
+ * Every environment variable the service reads: the one definition the deployment (stacks/service.ts)
+ * types its env block against, so a variable the service does not know cannot be set there.
+ */
+export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(8081),
@@ -59,10 +69,17 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default(".data"),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
   PGHOST: z.string().min(1).optional(),
+  // Read by pg itself with PGHOST (not by loadConfig): declared so the deployment may set them.
+  PGPORT: z.coerce.number().int().min(1).max(65535).optional(),
+  PGDATABASE: z.string().min(1).optional(),
+  PGUSER: z.string().min(1).optional(),
   // Split between the main pool and the rate-limit counters' pool (db/pool.ts), so at least 2.
   DB_POOL_MAX: z.coerce.number().int().min(2).max(100).default(10),
   DATABASE_SSL: z.enum(["disable", "require"]).optional(),
   DATABASE_SSL_CA: z.string().includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" }).optional(),
+  // "gcp-iam": the PG* user is an IAM principal and its password a token (Cloud SQL IAM database auth).
+  DATABASE_AUTH: z.enum(["password", "gcp-iam"]).default("password"),
+  GCP_METADATA_URL: z.url().default("http://metadata.google.internal"),
   LOG_LEVEL: logLevelSchema,
   GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(8_000),
@@ -75,6 +92,8 @@ const envSchema = z.object({
     .refine((key) => key.length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)")
     .optional(),
 });
+
+export type ServiceVariable = keyof typeof envSchema.shape;
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(env);
@@ -92,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 
   const source: DatabaseConfig["source"] = e.DATABASE_URL ? "url" : e.PGHOST ? "pg-env" : "embedded";
   if (production && source === "embedded") throw new ConfigError("DATABASE_URL or PGHOST is required in production");
+  if (e.DATABASE_AUTH === "gcp-iam" && source !== "pg-env") throw new ConfigError("DATABASE_AUTH=gcp-iam needs PGHOST (and no DATABASE_URL)");
 
   return {
     production,
@@ -110,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       poolMax: e.DB_POOL_MAX,
       ssl: e.DATABASE_SSL ?? (source === "pg-env" ? "require" : "disable"),
       sslCa: e.DATABASE_SSL_CA,
+      iamAuth: e.DATABASE_AUTH === "gcp-iam" ? { metadataUrl: e.GCP_METADATA_URL.replace(/\/+$/, "") } : undefined,
     },
     logLevel: e.LOG_LEVEL,
     googleCloudProject: e.GOOGLE_CLOUD_PROJECT,

@@ -20,7 +20,16 @@ export const GOOGLE_APIS = [
   "vpcaccess.googleapis.com",
 ] as const;
 
-export type GoogleApi = (typeof GOOGLE_APIS)[number];
+/** What the bootstrap needs in each project it touches: state buckets, service accounts, federation. */
+export const BOOTSTRAP_APIS = [
+  "cloudresourcemanager.googleapis.com",
+  "iam.googleapis.com",
+  "iamcredentials.googleapis.com", // CI impersonates the planner and deployer accounts
+  "storage.googleapis.com",
+  "sts.googleapis.com", // Workload Identity Federation token exchange
+] as const;
+
+export type GoogleApi = (typeof GOOGLE_APIS)[number] | (typeof BOOTSTRAP_APIS)[number];
 
 export interface ProjectApisProps {
   projectId: string;
@@ -67,7 +76,9 @@ export function placeholderGuard(scope: Construct, placeholders: string[]) {
   if (placeholders.length === 0) return undefined;
   const unset = new TerraformLocal(scope, "unset_settings", placeholders);
   return {
-    condition: Op.eq(Fn.lengthOf(unset.asList), 0),
+    // `< 1`, not `== 0`: cdktf's operator helpers drop a falsy operand and would synthesize `== undefined`,
+    // which Terraform rejects ("Invalid reference") before it can show the message below.
+    condition: Op.lt(Fn.lengthOf(unset.asList), 1),
     errorMessage: `This stack was synthesized with placeholders for ${placeholders.join(", ")}. Set them and run cdktf synth/deploy again.`,
   };
 }

@@ -1,13 +1,13 @@
 import { SqlDatabaseInstance } from "@cdktf/provider-google/lib/sql-database-instance/index.js";
 import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database/index.js";
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user/index.js";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentDefinition } from "../environments/schema.js";
 import type { ProjectApis } from "./apis.js";
 import type { Network } from "./network.js";
 
 export const DATABASE_NAME = "pierre";
-export const DATABASE_USER = "pierre";
 export const DATABASE_PORT = 5432;
 
 export interface DatabaseProps {
@@ -17,8 +17,8 @@ export interface DatabaseProps {
   /** Cloud Run's max instances: with the per-instance pool it bounds how many connections can arrive. */
   maxServiceInstances: number;
   network: Network;
-  /** A Terraform reference to the generated password, never a literal. */
-  password: string;
+  /** The identity the service (and its migration job) logs in as, with IAM database authentication. */
+  runtimeServiceAccountEmail: string;
   apis: ProjectApis;
 }
 
@@ -27,7 +27,11 @@ export function maxConnectionsFor(database: EnvironmentDefinition["database"], m
   return maxServiceInstances * database.poolMaxPerInstance + database.reservedConnections;
 }
 
-/** Cloud SQL for PostgreSQL 16 on a private IP only, TLS required, with backups and point-in-time recovery. */
+/**
+ * Cloud SQL for PostgreSQL 16 on a private IP only, TLS required, with backups and point-in-time recovery.
+ * No database password exists: the runtime service account logs in with IAM database authentication (a
+ * short-lived OAuth token as the password), so there is nothing to store, leak or rotate.
+ */
 export class Database extends Construct {
   readonly instance: SqlDatabaseInstance;
   /** Known at synthesis (unlike `instance.name`), for places that need a plain string. */
@@ -78,6 +82,7 @@ export class Database extends Construct {
           { name: "log_min_duration_statement", value: String(database.slowQueryMs) },
           { name: "log_lock_waits", value: "on" },
           { name: "log_temp_files", value: "10240" }, // kB: spills of 10 MB or more
+          { name: "cloudsql.iam_authentication", value: "on" },
         ],
       },
       dependsOn: [props.apis.api("sqladmin.googleapis.com"), props.network.privateServiceAccess],
@@ -91,9 +96,10 @@ export class Database extends Construct {
     });
 
     this.user = new SqlUser(this, "user", {
-      name: DATABASE_USER,
+      // Cloud SQL names a service account's database user after its email without ".gserviceaccount.com".
+      name: Fn.trimsuffix(props.runtimeServiceAccountEmail, ".gserviceaccount.com"),
       instance: this.instance.name,
-      password: props.password,
+      type: "CLOUD_IAM_SERVICE_ACCOUNT",
       // PostgreSQL refuses to drop a role that owns objects; abandon it instead of failing destroy.
       deletionPolicy: "ABANDON",
     });

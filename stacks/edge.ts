@@ -29,6 +29,15 @@ export const WAF_RULE_SETS = [
   "methodenforcement-v33-stable",
 ] as const;
 
+/**
+ * CRS rules left out of a rule set. 931100 (RFI) refuses any parameter holding `http://<IPv4>`, i.e. every
+ * RFC 8252 loopback redirect_uri (VS Code, mcp-remote: `http://127.0.0.1:<port>/callback`) on
+ * /oauth2/register, /oauth2/authorize and /oauth2/token. The service validates redirect URIs itself.
+ */
+export const WAF_OPT_OUTS: Partial<Record<(typeof WAF_RULE_SETS)[number], string[]>> = {
+  "rfi-v33-stable": ["owasp-crs-v030301-id931100-rfi"],
+};
+
 /** Cloud Armor accepts at most five subexpressions per rule expression. */
 const MAX_SUBEXPRESSIONS = 5;
 const DEFAULT_RULE_PRIORITY = 2_147_483_647;
@@ -171,7 +180,7 @@ export function cloudArmorRules(armor: EnvironmentDefinition["edge"]["cloudArmor
     action: "deny(403)",
     description: `OWASP ${ruleSet}`,
     match: {
-      expr: { expression: `evaluatePreconfiguredWaf('${ruleSet}', {'sensitivity': ${armor.wafSensitivity}})` },
+      expr: { expression: `evaluatePreconfiguredWaf('${ruleSet}', ${wafOptions(armor.wafSensitivity, WAF_OPT_OUTS[ruleSet])})` },
     },
   }));
 
@@ -199,6 +208,11 @@ export function cloudArmorRules(armor: EnvironmentDefinition["edge"]["cloudArmor
   };
 
   return [...geoRules, ...wafRules, rateBasedBan, defaultRule];
+}
+
+function wafOptions(sensitivity: number, optOuts: string[] = []): string {
+  const ids = optOuts.map((id) => `'${id}'`).join(", ");
+  return `{'sensitivity': ${sensitivity}${optOuts.length > 0 ? `, 'opt_out_rule_ids': [${ids}]` : ""}}`;
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

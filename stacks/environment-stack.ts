@@ -10,13 +10,13 @@ import { Identity } from "./identity.js";
 import { Logging } from "./logging.js";
 import { Monitoring } from "./monitoring.js";
 import { Network } from "./network.js";
-import { RandomProvider } from "./random-password.js";
 import { Registry } from "./registry.js";
 import { Secrets } from "./secrets.js";
 import { Service, serviceName } from "./service.js";
 import { SqlExport } from "./sql-export.js";
+import { TimeProvider } from "./time-sleep.js";
 
-/** State of each environment lives under its own prefix in the shared, versioned state bucket. */
+/** Prefix of the environment's state inside its own bucket (stacks/ci-identities.ts creates the bucket). */
 export const statePrefix = (env: string): string => `pierre/${env}`;
 
 /** The whole deployment of one environment, in one GCP project. */
@@ -31,7 +31,7 @@ export class EnvironmentStack extends TerraformStack {
       region,
       defaultLabels: { app: "pierre", env, managed_by: "cdktf" },
     });
-    new RandomProvider(this, "random");
+    new TimeProvider(this, "time");
 
     const apis = new ProjectApis(this, "apis", { projectId, apis: GOOGLE_APIS, placeholders: config.placeholders });
     // Read after the Resource Manager API is on (on a new project, at apply time).
@@ -53,7 +53,7 @@ export class EnvironmentStack extends TerraformStack {
       database: config.database,
       maxServiceInstances: config.service.maxInstances,
       network,
-      password: secrets.databasePassword.result,
+      runtimeServiceAccountEmail: identity.runtime.email,
       apis,
     });
     const registry = new Registry(this, "registry", { projectId, region, registry: config.registry, apis });
@@ -97,6 +97,7 @@ export class EnvironmentStack extends TerraformStack {
       serviceName: serviceName(env),
       // With ingress limited to the load balancer, run.app answers 404 to the checkers: probe the domain.
       uptimeHost: config.edge.loadBalancer ? config.domain! : service.runAppHost,
+      uptimeAlertEnabled: config.certificateActive,
       sqlInstanceName: database.instance.name,
       sqlMaxConnections: database.maxConnections,
       alerting: config.alerting,

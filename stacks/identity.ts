@@ -4,14 +4,15 @@ import { Construct } from "constructs";
 import type { ProjectApis } from "./apis.js";
 
 /**
- * Project-level roles of the runtime identity. Secret access is granted per secret (stacks/secrets.ts),
- * never project-wide.
+ * Project-level roles of the runtime identity: only what the service uses. Secret access is granted per
+ * secret (stacks/secrets.ts), never project-wide. Not here, on purpose:
+ * - cloudsql.client: it is for the Cloud SQL Auth Proxy and connectors; the service dials the private IP;
+ * - logging.logWriter: Cloud Run ships the container's stdout itself; the service never calls the Logging API;
+ * - monitoring.metricWriter, cloudtrace.agent: the service writes no custom metrics and exports no spans
+ *   (add the role together with the exporter that needs it).
  */
 export const RUNTIME_PROJECT_ROLES = [
-  "roles/cloudsql.client",
-  "roles/logging.logWriter",
-  "roles/monitoring.metricWriter",
-  "roles/cloudtrace.agent",
+  "roles/cloudsql.instanceUser", // IAM database login (cloudsql.instances.login)
 ] as const;
 
 export interface IdentityProps {

@@ -9,6 +9,7 @@ import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentDefinition } from "../environments/schema.js";
 import type { ProjectApis } from "./apis.js";
+import { TimeSleep } from "./time-sleep.js";
 
 /** The structured log event the service writes when a call to Strava, Garmin, Fitbit, OpenWeather or USDA fails. */
 export const EXTERNAL_API_ERROR_EVENT = "external_api_error";
@@ -19,6 +20,11 @@ export interface MonitoringProps {
   serviceName: string;
   /** Host the uptime check probes: the load balancer's domain when there is one (run.app is then closed). */
   uptimeHost: string;
+  /**
+   * Whether the service-down alert notifies. Behind the load balancer it stays off until the managed
+   * certificate is active (15-60 minutes after DNS points at the LB), or a fresh prod pages at once.
+   */
+  uptimeAlertEnabled: boolean;
   sqlInstanceName: string;
   sqlMaxConnections: number;
   alerting: EnvironmentDefinition["alerting"];
@@ -36,13 +42,16 @@ export class Monitoring extends Construct {
     const { env, alerting } = props;
     const monitoringApi = props.apis.api("monitoring.googleapis.com");
 
-    const slack = new MonitoringNotificationChannel(this, "slack", {
-      displayName: `Pierre ${env} Slack ${alerting.slackChannel}`,
-      type: "slack",
-      labels: { channel_name: alerting.slackChannel },
-      sensitiveLabels: { authToken: sensitiveVariable(this, "slack_auth_token", "Slack app OAuth token for alerts") },
-      dependsOn: [monitoringApi],
-    });
+    // Optional (dev has none): without it, alerts open incidents in the console and notify nobody.
+    const slack = alerting.slackChannel
+      ? new MonitoringNotificationChannel(this, "slack", {
+          displayName: `Pierre ${env} Slack ${alerting.slackChannel}`,
+          type: "slack",
+          labels: { channel_name: alerting.slackChannel },
+          sensitiveLabels: { authToken: sensitiveVariable(this, "slack_auth_token", "Slack app OAuth token for alerts") },
+          dependsOn: [monitoringApi],
+        })
+      : undefined;
     const pagerDuty = alerting.pageOnCritical
       ? new MonitoringNotificationChannel(this, "pagerduty", {
           displayName: `Pierre ${env} PagerDuty`,
@@ -53,9 +62,10 @@ export class Monitoring extends Construct {
           dependsOn: [monitoringApi],
         })
       : undefined;
+    const slackIds = slack ? [slack.id] : [];
     const channels: Record<Severity, string[]> = {
-      CRITICAL: pagerDuty ? [pagerDuty.id, slack.id] : [slack.id],
-      WARNING: [slack.id],
+      CRITICAL: pagerDuty ? [pagerDuty.id, ...slackIds] : slackIds,
+      WARNING: slackIds,
     };
 
     this.uptimeCheck = new MonitoringUptimeCheckConfig(this, "uptime", {
@@ -86,6 +96,13 @@ export class Monitoring extends Construct {
       metricDescriptor: { metricKind: "DELTA", valueType: "INT64", unit: "1" },
       dependsOn: [props.apis.api("logging.googleapis.com")],
     });
+    // An alert policy on a log-based metric created in the same apply fails with 404 for a few minutes
+    // (hashicorp/terraform-provider-google#11102): wait once, after the metric is created.
+    const metricPropagation = new TimeSleep(this, "external-api-errors-propagation", {
+      createDuration: "180s",
+      triggers: { metric: externalApiErrors.name },
+      dependsOn: [externalApiErrors],
+    });
 
     const cloudRun = `resource.type="cloud_run_revision" AND resource.label.service_name="${props.serviceName}"`;
     const cloudSql = `resource.type="cloudsql_database" AND resource.label.database_id="${props.projectId}:${props.sqlInstanceName}"`;
@@ -109,9 +126,18 @@ export class Monitoring extends Construct {
     const promqlRequestRate = (offset = "") =>
       `sum(rate(run_googleapis_com:request_count{monitored_resource="cloud_run_revision",service_name="${props.serviceName}"}[10m]${offset}))`;
 
-    const policies: Array<{ id: string; name: string; severity: Severity; condition: MonitoringAlertPolicyConditions; runbook: string }> = [
+    const policies: Array<{
+      id: string;
+      name: string;
+      severity: Severity;
+      condition: MonitoringAlertPolicyConditions;
+      runbook: string;
+      enabled?: boolean;
+      waitFor?: TimeSleep;
+    }> = [
       {
         id: "service-down",
+        enabled: props.uptimeAlertEnabled,
         name: "Service down (uptime check failing)",
         severity: "CRITICAL",
         runbook: `GET https://${props.uptimeHost}/health fails from several regions. Check the latest revision's logs and the load balancer.`,
@@ -178,6 +204,7 @@ export class Monitoring extends Construct {
       {
         id: "external-api-errors",
         name: "External API failures",
+        waitFor: metricPropagation,
         severity: "WARNING",
         runbook: `Pierre logged more than ${alerting.externalApiErrorsPer5Minutes} ${EXTERNAL_API_ERROR_EVENT} events in 5 minutes. Check the provider status pages and the NAT egress IP allow-lists.`,
         condition: {
@@ -261,6 +288,7 @@ export class Monitoring extends Construct {
     for (const policy of policies) {
       new MonitoringAlertPolicy(this, `alert-${policy.id}`, {
         displayName: `pierre-${env}: ${policy.name}`,
+        enabled: policy.enabled ?? true,
         combiner: "OR",
         severity: policy.severity,
         conditions: [policy.condition],
@@ -268,7 +296,7 @@ export class Monitoring extends Construct {
         documentation: { content: policy.runbook, mimeType: "text/markdown" },
         alertStrategy: { autoClose: "1800s" },
         userLabels: { env, severity: policy.severity.toLowerCase() },
-        dependsOn: [monitoringApi],
+        dependsOn: [monitoringApi, ...(policy.waitFor ? [policy.waitFor] : [])],
       });
     }
   }

@@ -5,6 +5,8 @@ import type { ProjectApis } from "./apis.js";
 
 /** Repository id the deploy workflow pushes to: <region>-docker.pkg.dev/<project>/pierre/... */
 export const REPOSITORY_ID = "pierre";
+/** The tag the deploy workflow moves to the release a promotion replaces (scripts/release.ts). */
+export const ROLLBACK_TAG = "previous-stable";
 
 export interface RegistryProps {
   projectId: string;
@@ -34,9 +36,16 @@ export class Registry extends Construct {
           mostRecentVersions: { keepCount: props.registry.keepRecentVersions },
         },
         {
-          id: "delete-old-untagged",
+          // Each promotion tags the release it replaces; a rollback goes back to it, whatever its age.
+          id: "keep-rollback-target",
+          action: "KEEP",
+          condition: { tagState: "TAGGED", tagPrefixes: [ROLLBACK_TAG] },
+        },
+        {
+          // Tagged too: the pipeline tags every image with its commit, so an untagged-only rule frees nothing.
+          id: "delete-old",
           action: "DELETE",
-          condition: { tagState: "UNTAGGED", olderThan: `${props.registry.deleteUntaggedAfterDays * 86_400}s` },
+          condition: { tagState: "ANY", olderThan: `${props.registry.deleteAfterDays * 86_400}s` },
         },
       ],
       dependsOn: [props.apis.api("artifactregistry.googleapis.com")],

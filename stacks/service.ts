@@ -8,8 +8,9 @@ import {
 import { Fn, TerraformLocal, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema.js";
+import type { ServiceVariable } from "../service/config.js";
 import type { ProjectApis } from "./apis.js";
-import { DATABASE_NAME, DATABASE_PORT, DATABASE_USER, type Database } from "./database.js";
+import { DATABASE_NAME, DATABASE_PORT, type Database } from "./database.js";
 import type { Secrets } from "./secrets.js";
 
 export const CONTAINER_PORT = 8081;
@@ -127,7 +128,8 @@ export class Service extends Construct {
 
   private environment(props: ServiceProps): CloudRunV2ServiceTemplateContainersEnv[] {
     const { config, database, secrets } = props;
-    const plain: Record<string, string | undefined> = {
+    // Typed against the service's configuration schema: a variable it does not read cannot be set here.
+    const plain: Partial<Record<ServiceVariable, string>> = {
       NODE_ENV: "production",
       LOG_LEVEL: config.service.logLevel,
       PUBLIC_BASE_URL: this.publicBaseUrl,
@@ -139,28 +141,20 @@ export class Service extends Construct {
       PGHOST: database.instance.privateIpAddress,
       PGPORT: String(DATABASE_PORT),
       PGDATABASE: DATABASE_NAME,
-      PGUSER: DATABASE_USER,
+      // The runtime service account's IAM database user; its password is a fresh token (no secret at all).
+      PGUSER: database.user.name,
+      DATABASE_AUTH: "gcp-iam",
       DATABASE_SSL: "require",
       DATABASE_SSL_CA: database.serverCaPem,
       DB_POOL_MAX: String(config.database.poolMaxPerInstance),
-      STRAVA_CLIENT_ID: config.oauthClientIds.strava,
-      GARMIN_CLIENT_ID: config.oauthClientIds.garmin,
-      FITBIT_CLIENT_ID: config.oauthClientIds.fitbit,
     };
-    const fromSecret = (variable: string, secret: string, version: string) => ({
-      name: variable,
-      valueSource: { secretKeyRef: { secret, version } },
-    });
     return [
-      ...Object.entries(plain)
-        .filter((entry): entry is [string, string] => entry[1] !== undefined)
-        .map(([variable, value]) => ({ name: variable, value })),
-      // Pinned to the version Terraform wrote, so the service waits for it and picks up a rotation.
-      fromSecret("PGPASSWORD", secrets.databasePasswordSecret.secretId, secrets.databasePasswordVersion.version),
+      ...Object.entries(plain).map(([variable, value]) => ({ name: variable, value })),
       // Operator-managed secrets: the newest version at the time an instance starts.
-      ...Object.entries(secrets.operatorSecrets).map(([variable, secret]) =>
-        fromSecret(variable, secret.secretId, "latest"),
-      ),
+      ...Object.entries(secrets.operatorSecrets).map(([variable, secret]) => ({
+        name: variable,
+        valueSource: { secretKeyRef: { secret: secret.secretId, version: "latest" } },
+      })),
     ];
   }
 }

@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { DatabaseConfig } from "../config.js";
+import { metadataTokenSource } from "./iam-token.js";
 
 export type Pool = pg.Pool;
 export type Queryable = pg.Pool | pg.PoolClient;
@@ -18,8 +19,9 @@ export interface PoolOptions {
 }
 
 /**
- * Builds a pool from config. Without a URL, pg reads the standard PG* variables (PGHOST, PGUSER,
- * PGPASSWORD, ...), which is how Cloud Run passes the Cloud SQL private IP and the secret password.
+ * Builds a pool from config. Without a URL, pg reads the standard PG* variables (PGHOST, PGUSER, ...),
+ * which is how Cloud Run passes the Cloud SQL private IP and the IAM database user; with iamAuth each
+ * new connection's password is the service account's current access token.
  */
 export function createPool(config: DatabaseConfig, options: PoolOptions = {}): pg.Pool {
   return new pg.Pool({
@@ -28,6 +30,7 @@ export function createPool(config: DatabaseConfig, options: PoolOptions = {}): p
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
     ssl: sslOptions(config),
+    password: config.iamAuth ? metadataTokenSource(config.iamAuth.metadataUrl) : undefined,
     application_name: options.applicationName ?? "pierre",
     // A startup parameter, so the setting costs no extra statement per connection.
     options: options.asyncCommit ? "-c synchronous_commit=off" : undefined,

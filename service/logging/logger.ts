@@ -5,16 +5,11 @@
 // 140+ files) against about 65 ms for winston itself, which alone would break the 500 ms cold-start
 // budget. Stdout lines in this shape are parsed by Cloud Run's logging agent the same way.
 import winston from "winston";
-import { z } from "zod";
+import { LOG_LEVELS, logLevelSchema, type LogLevel } from "./levels.js";
 import { redact } from "./redact.js";
 import type { TraceContext } from "./trace.js";
 
-/** Levels from most to least severe; each maps to the Cloud Logging severity of the same rank. */
-export const LOG_LEVELS = ["crit", "error", "warn", "notice", "info", "debug"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** For the service configuration: a LOG_LEVEL value, "info" when absent. */
-export const logLevelSchema = z.enum(LOG_LEVELS).default("info");
+export { LOG_LEVELS, logLevelSchema, type LogLevel } from "./levels.js";
 
 const SEVERITY: ReadonlyMap<string, string> = new Map<LogLevel, string>([
   ["crit", "CRITICAL"],

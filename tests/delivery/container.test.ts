@@ -67,8 +67,8 @@ async function waitForHealth(url: string, exited: Promise<unknown>, output: () =
 }
 
 describe("the image", () => {
-  it("holds only the runtime: package.json, production node_modules and the built dist/", () => {
-    expect(readdirSync(image.workdir).sort()).toEqual(["dist", "node_modules", "package.json"]);
+  it("holds only what runs: package.json and the built dist/, no node_modules", () => {
+    expect(readdirSync(image.workdir).sort()).toEqual(["dist", "package.json"]);
     const dist = readdirSync(join(image.workdir, "dist"));
     expect(dist).toEqual(expect.arrayContaining(["main.js", "service.cjs", "service.cjs.v8cache", "migrate-cli.js", "migrations"]));
     expect(dist.filter((file) => file.endsWith(".ts"))).toEqual([]);

@@ -5,7 +5,10 @@ import { describe, expect, it } from "vitest";
 import { loadConfiguration } from "../../environments/load.js";
 import { ENVIRONMENT_NAMES } from "../../environments/schema.js";
 import { createApp } from "../../stacks/app.js";
-import { CANDIDATE_TAG, PREVIOUS_STABLE_TAG } from "../../.github/workflows/scripts/release.js";
+import { CANDIDATE_TAG } from "../../.github/workflows/scripts/release.js";
+import { planEnvironment } from "../../stacks/ci-identities.js";
+import { REPOSITORY_ID, ROLLBACK_TAG } from "../../stacks/registry.js";
+import { OPERATOR_SECRETS } from "../../stacks/secrets.js";
 import {
   MIGRATION_COMMAND,
   WORKFLOW_DIR,
@@ -57,7 +60,9 @@ describe("every workflow", () => {
     for (const auth of auths) {
       expect(Object.keys(auth.with ?? {}).sort()).toEqual(["service_account", "workload_identity_provider"]);
       expect(auth.with?.workload_identity_provider).toBe("${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}");
-      expect(String(auth.with?.service_account)).toMatch(/^\$\{\{ vars\.GCP_[A-Z]+_SERVICE_ACCOUNT \}\}$/);
+      expect(String(auth.with?.service_account)).toMatch(
+        /^\$\{\{ fromJSON\(vars\.GCP_(PLAN|DEPLOY)_SERVICE_ACCOUNTS\)\[(matrix|inputs)\.environment\] \}\}$/,
+      );
     }
   });
 
@@ -103,9 +108,10 @@ describe("CI", () => {
     expect(ci.on.push).toEqual({ branches: ["main"] });
   });
 
-  it("lints and runs the whole test suite after a clean install, on Node 20 with the npm cache", () => {
+  it("lints and runs the whole test suite after a clean install, on Node 24 and 20 with the npm cache", () => {
     const test = ci.jobs.test;
-    expect(findUses(test, "actions/setup-node").step.with).toMatchObject({ "node-version": 20, cache: "npm" });
+    expect(test.strategy?.matrix?.node).toEqual([24, 20]);
+    expect(findUses(test, "actions/setup-node").step.with).toMatchObject({ "node-version": "${{ matrix.node }}", cache: "npm" });
     const install = findRun(test, /^npm ci\b/).index;
     expect(findRun(test, /^npm run lint$/).index).toBeGreaterThan(install);
     expect(findRun(test, /^npm test$/).index).toBeGreaterThan(install);
@@ -115,7 +121,11 @@ describe("CI", () => {
   it("synthesizes every stack and keeps cdktf.out as an artifact", () => {
     const synth = ci.jobs.synth;
     expect(synth.if).toBeUndefined();
-    findRun(synth, /^npm run synth$/);
+    const synthesize = findRun(synth, /^npm run synth$/).index;
+    const report = findRun(synth, /npm run -s cost/);
+    expect(report.index).toBeGreaterThan(synthesize);
+    expect(report.step.run).toContain("npm run -s diagram -- prod");
+    expect(findRun(synth, /diff -u base\/docs\/cost\.md docs\/cost\.md/).step.if).toBe("github.event_name == 'pull_request'");
     expect(findUses(synth, "actions/upload-artifact").step.with).toMatchObject({ path: "cdktf.out/", "if-no-files-found": "error" });
   });
 
@@ -128,15 +138,20 @@ describe("CI", () => {
     expect(script).toMatch(/\{\{\.Config\.User\}\}.*= node/);
     expect(script).toMatch(/docker logs pierre \| grep .*"codeCache":"used"/);
     expect(script).toMatch(/\{\{\.State\.ExitCode\}\}.*= 0/);
+    const size = findRun(image, /docker image inspect --format '\{\{\.Size\}\}'/).step.run!;
+    expect(size).toContain("find \"$IMAGE\" /app -type f | wc -l");
+    expect(size).toContain("$GITHUB_STEP_SUMMARY");
   });
 
-  it("plans dev, staging and prod on pull requests only, after synth, against the live images", () => {
+  it("plans dev and staging on pull requests and prod only on main, in <env>-plan, after synth, against the live images", () => {
     const access = ci.jobs["plan-access"];
     const plan = ci.jobs.plan;
-    expect(access.if).toBe("github.event_name == 'pull_request'");
+    expect(access.if).toBeUndefined();
+    expect(access.steps![0].run).toContain(`environments='["dev","staging"]'; else environments='["prod"]'`);
     expect(needsOf(plan).sort()).toEqual(["plan-access", "synth"]);
     expect(plan.if).toBe("needs.plan-access.outputs.configured == 'true'");
-    expect(plan.strategy?.matrix?.environment).toEqual([...ENVIRONMENT_NAMES]);
+    expect(plan.strategy?.matrix?.environment).toBe("${{ fromJSON(needs.plan-access.outputs.environments) }}");
+    expect(plan.environment).toBe(planEnvironment("${{ matrix.environment }}"));
     const live = findRun(plan, /release\.ts "\$ENVIRONMENT" current/).index;
     const auth = findUses(plan, "google-github-actions/auth").index;
     const terraform = findRun(plan, /terraform plan/);
@@ -150,13 +165,47 @@ describe("CI", () => {
 
   it("skips the plan with a notice when Workload Identity Federation is not configured (forks)", () => {
     const check = ci.jobs["plan-access"].steps![0];
-    expect(check.env).toEqual({
+    expect(check.env).toMatchObject({
       PROVIDER: "${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}",
-      SERVICE_ACCOUNT: "${{ vars.GCP_PLAN_SERVICE_ACCOUNT }}",
+      SERVICE_ACCOUNTS: "${{ vars.GCP_PLAN_SERVICE_ACCOUNTS }}",
     });
-    expect(check.run).toMatch(/-n "\$PROVIDER" && -n "\$SERVICE_ACCOUNT"/);
+    expect(check.run).toMatch(/-n "\$PROVIDER" && -n "\$SERVICE_ACCOUNTS"/);
     expect(check.run).toContain("::notice");
     expect(check.run).toContain("configured=false");
+  });
+});
+
+describe("a new environment", () => {
+  const prepare = () => findRun(releaseJob, /gcloud artifacts repositories describe/);
+
+  it("applies the registry, the secrets and the runtime's database user before the image is pushed", () => {
+    const { step, index } = prepare();
+    expect(step.run).toContain(`repositories describe ${REPOSITORY_ID} `);
+    expect(step.run).toMatch(/"google_artifact_registry_repository", "google_secret_manager_secret", "google_sql_user"/);
+    expect(step.run).toContain("terraform apply -input=false -no-color -auto-approve $targets");
+    expect(index).toBeLessThan(findUses(releaseJob, "docker/build-push-action").index);
+  });
+
+  it("generates the token-encryption key once, into the secret the service reads it from", () => {
+    const { step } = prepare();
+    expect(step.env?.TOKEN_KEY_SECRET).toBe(OPERATOR_SECRETS.TOKEN_ENCRYPTION_KEY);
+    expect(step.run).toMatch(/openssl rand -base64 32 \| tr -d '\\n' \| gcloud secrets versions add "\$TOKEN_KEY_SECRET"/);
+  });
+
+  it("gives the runtime's IAM database user its role, on the instance and user the stack creates, before migrating", () => {
+    const grant = findRun(releaseJob, /gcloud sql users assign-roles/);
+    expect(grant.index).toBeGreaterThan(prepare().index);
+    expect(grant.index).toBeLessThan(findRun(releaseJob, /gcloud run jobs execute "\$JOB"/).index);
+    const outdir = scratch("synth-names");
+    createApp(loadConfiguration({}), outdir).synth();
+    for (const env of ENVIRONMENT_NAMES) {
+      const stack = JSON.parse(readFileSync(join(outdir, "stacks", env, "cdk.tf.json"), "utf8"));
+      const instance = Object.values(stack.resource.google_sql_database_instance)[0] as { name: string };
+      const accounts = Object.values(stack.resource.google_service_account) as Array<{ account_id: string }>;
+      expect(grant.step.run!.replaceAll("${ENVIRONMENT}", env)).toContain(`--instance "${instance.name}"`);
+      expect(accounts.map((account) => account.account_id)).toContain(`pierre-run-${env}`);
+      expect(grant.step.run).toContain('"pierre-run-${ENVIRONMENT}@${PROJECT}.iam"');
+    }
   });
 });
 
@@ -234,7 +283,7 @@ describe("Deploy", () => {
     expect(smoke.if).toBe("steps.release.outputs.canary_image == ''");
     expect(smoke.run).toMatch(/curl .*--fail .*"\$url\/health"/);
     const remember = findRun(releaseJob, /gcloud artifacts docker tags add/).step;
-    expect(remember.run).toContain(`"$REPOSITORY:${PREVIOUS_STABLE_TAG}"`);
+    expect(remember.run).toContain(`"$REPOSITORY:${ROLLBACK_TAG}"`);
     expect(remember.if).toBe("steps.release.outputs.outgoing_stable != ''");
   });
 });

@@ -43,7 +43,13 @@ describe("environment configuration", () => {
       expect(config.placeholders).toContain("PIERRE_STATE_BUCKET");
     }
     expect(byName().prod.placeholders).toContain("PIERRE_PROD_DOMAIN");
-    expect(bootstrap.placeholders).toHaveLength(2);
+    expect(bootstrap.placeholders.sort()).toEqual([
+      "PIERRE_DEV_PROJECT_ID",
+      "PIERRE_GITHUB_REPOSITORY",
+      "PIERRE_PROD_PROJECT_ID",
+      "PIERRE_STAGING_PROJECT_ID",
+      "PIERRE_STATE_BUCKET",
+    ]);
   });
 
   it("takes project ids, domain, images and the state bucket from PIERRE_* variables", () => {
@@ -53,11 +59,14 @@ describe("environment configuration", () => {
       projectId: "acme-pierre-prod",
       domain: "mcp.pierre.example.com",
       image: STABLE_IMAGE,
-      stateBucket: "acme-pierre-tfstate",
+      stateBucket: "acme-pierre-tfstate-prod",
       placeholders: [],
     });
     expect(environments.every((config) => config.placeholders.length === 0)).toBe(true);
-    expect(bootstrap).toMatchObject({ projectId: "acme-pierre-prod", stateBucket: "acme-pierre-tfstate", placeholders: [] });
+    expect(bootstrap).toMatchObject({ projectId: "acme-pierre-prod", githubRepository: "acme/pierre", placeholders: [] });
+    expect(bootstrap.environments.map((env) => env.stateBucket)).toEqual(
+      ["dev", "staging", "prod"].map((name) => `acme-pierre-tfstate-${name}`),
+    );
     expect(loadConfiguration({ ...CONFIGURED_ENV, PIERRE_STATE_PROJECT_ID: "acme-ops" }).bootstrap.projectId).toBe("acme-ops");
   });
 
@@ -90,7 +99,7 @@ describe("environment configuration", () => {
     [{ PIERRE_PROD_CANARY_IMAGE: "gcr.io/x/y:2", PIERRE_PROD_CANARY_PERCENT: "101" }, /^PIERRE_PROD_CANARY_PERCENT: must be at most 100/],
     [{ PIERRE_DEV_CANARY_PERCENT: "20" }, /^PIERRE_DEV_CANARY_PERCENT: set PIERRE_DEV_CANARY_IMAGE too/],
     [{ PIERRE_PROD_IMAGE: "gcr.io/x/y:1", PIERRE_PROD_CANARY_IMAGE: "gcr.io/x/y:1" }, /^PIERRE_PROD_CANARY_IMAGE: equals PIERRE_PROD_IMAGE/],
-    [{ PIERRE_DEV_STRAVA_CLIENT_ID: "id with spaces" }, /^PIERRE_DEV_STRAVA_CLIENT_ID: must be a plain OAuth client id/],
+    [{ PIERRE_PROD_CERTIFICATE_ACTIVE: "yes" }, /^PIERRE_PROD_CERTIFICATE_ACTIVE: must be true or false/],
   ])("refuses %j with a message naming the variable", (env, message) => {
     const issues = issuesOf(env);
     expect(issues).toHaveLength(1);
@@ -128,9 +137,9 @@ describe("environment configuration", () => {
     });
 
     it("refuse Cloud Armor without the load balancer it attaches to", () => {
-      const armorOnly = withDefinition("staging", (staging) => (staging.edge.cloudArmor.enabled = true));
+      const armorOnly = withDefinition("dev", (dev) => (dev.edge.cloudArmor.enabled = true));
       expect(issuesOf({}, armorOnly)).toEqual([
-        "environments/staging.ts edge.cloudArmor.enabled: Cloud Armor attaches to a load balancer backend; enable edge.loadBalancer too",
+        "environments/dev.ts edge.cloudArmor.enabled: Cloud Armor attaches to a load balancer backend; enable edge.loadBalancer too",
       ]);
     });
 

@@ -7,7 +7,7 @@ import { GOOGLE_APIS } from "../../stacks/apis.js";
 import { maxConnectionsFor } from "../../stacks/database.js";
 import { WAF_RULE_SETS } from "../../stacks/edge.js";
 import { RUNTIME_PROJECT_ROLES } from "../../stacks/identity.js";
-import { DATABASE_PASSWORD_SECRET, OPERATOR_SECRETS } from "../../stacks/secrets.js";
+import { OPERATOR_SECRETS } from "../../stacks/secrets.js";
 import { CONFIGURED_ENV } from "./support/fixtures.js";
 import {
   addresses,
@@ -29,7 +29,15 @@ beforeAll(() => {
 
 const expected = {
   dev: { tier: "db-f1-micro", availability: "ZONAL", min: 0, max: 10, ingress: "INGRESS_TRAFFIC_ALL", retention: 7, sqlProtected: false },
-  staging: { tier: "db-custom-2-8192", availability: "ZONAL", min: 1, max: 50, ingress: "INGRESS_TRAFFIC_ALL", retention: 30, sqlProtected: true },
+  staging: {
+    tier: "db-custom-2-8192",
+    availability: "ZONAL",
+    min: 1,
+    max: 50,
+    ingress: "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+    retention: 30,
+    sqlProtected: true,
+  },
   prod: {
     tier: "db-custom-4-16384",
     availability: "REGIONAL",
@@ -47,28 +55,31 @@ const envVar = (stack: SynthesizedStack, name: string) => container(stack).env.f
 const referencesTo = (value: unknown, address: string) => JSON.stringify(value).includes(`${address}.`);
 
 describe("state", () => {
-  it("gives each environment its own prefix in the shared bucket", () => {
-    const prefixes = ENVIRONMENT_NAMES.map((name) => stacks[name].json.terraform.backend.gcs.prefix);
-    expect(prefixes).toEqual(["pierre/dev", "pierre/staging", "pierre/prod"]);
-    expect(new Set(ENVIRONMENT_NAMES.map((name) => stacks[name].json.terraform.backend.gcs.bucket)).size).toBe(1);
+  it("gives each environment its own bucket (in its own project), under its own prefix", () => {
+    const backends = ENVIRONMENT_NAMES.map((name) => stacks[name].json.terraform.backend.gcs);
+    expect(backends).toEqual(
+      ENVIRONMENT_NAMES.map((name) => ({ bucket: `pierre-tfstate-placeholder-${name}`, prefix: `pierre/${name}` })),
+    );
+    for (const name of ENVIRONMENT_NAMES) {
+      const bucket = listOf(stacks.bootstrap, "google_storage_bucket").find((b) => b.name === `pierre-tfstate-placeholder-${name}`);
+      expect(bucket).toMatchObject({
+        project: `pierre-${name}-placeholder`,
+        versioning: { enabled: true },
+        uniform_bucket_level_access: true,
+        public_access_prevention: "enforced",
+        lifecycle: { prevent_destroy: true },
+      });
+    }
   });
 
-  it("creates the versioned, private state bucket in the bootstrap stack, which keeps a local state", () => {
-    const bootstrap = stacks.bootstrap;
-    expect(bootstrap.json.terraform.backend).toEqual({ local: { path: "terraform.bootstrap.tfstate" } });
-    expect(single(bootstrap, "google_storage_bucket")).toMatchObject({
-      name: stacks.prod.json.terraform.backend.gcs.bucket,
-      versioning: { enabled: true },
-      uniform_bucket_level_access: true,
-      public_access_prevention: "enforced",
-      lifecycle: { prevent_destroy: true },
-    });
+  it("keeps the bootstrap stack's own state in a local file", () => {
+    expect(stacks.bootstrap.json.terraform.backend).toEqual({ local: { path: "../../../terraform.bootstrap.tfstate" } });
   });
 
   it("pins the provider versions so plain Terraform runs the JSON reproducibly", () => {
     expect(stacks.prod.json.terraform.required_providers).toEqual({
       google: { source: "google", version: "6.50.0" },
-      random: { source: "hashicorp/random", version: "3.7.2" },
+      time: { source: "hashicorp/time", version: "0.13.1" },
     });
   });
 });
@@ -145,8 +156,8 @@ describe("APIs", () => {
   it.each(ENVS)("%s: creates nothing before its API is enabled", (name) => {
     const stack = stacks[name];
     const apiAddress = (api: string) => addressOf(stack, "google_project_service", (service) => service.service === api);
-    const checked = addresses(stack).filter((address) => !/^(google_project_service|random_password)\./.test(address));
-    expect(checked.length).toBeGreaterThan(40);
+    const checked = addresses(stack).filter((address) => !/^(google_project_service|time_sleep)\./.test(address));
+    expect(checked.length).toBeGreaterThan(30);
     for (const address of checked) {
       const api = apiOfType.find(([pattern]) => pattern.test(address.split(".")[0]))?.[1];
       expect(api, `${address} has no API in the table`).toBeDefined();
@@ -256,16 +267,19 @@ describe("database", () => {
     expect(single(stack, "google_sql_database_instance").settings.maintenance_window).toMatchObject({ day: 7, hour: 5 });
   });
 
-  it.each(ENVS)("%s: the user's password is the generated value, never a literal", (name) => {
+  it.each(ENVS)("%s: the only user is the runtime's IAM database user, without a password", (name) => {
     const stack = stacks[name];
     const user = single(stack, "google_sql_user");
-    expect(user.password).toBe(`\${${addressOf(stack, "random_password", () => true)}.result}`);
+    expect(user.password).toBeUndefined();
+    expect(user.type).toBe("CLOUD_IAM_SERVICE_ACCOUNT");
+    expect(envVar(stack, "PGUSER").value).toBe(`\${${addressOf(stack, "google_sql_user", () => true)}.name}`);
+    expect(envVar(stack, "DATABASE_AUTH").value).toBe("gcp-iam");
     expect(single(stack, "google_sql_database").name).toBe("pierre");
   });
 });
 
 describe("secrets", () => {
-  const ALL_SECRETS = [...Object.values(OPERATOR_SECRETS), DATABASE_PASSWORD_SECRET].sort();
+  const ALL_SECRETS = Object.values(OPERATOR_SECRETS).sort();
 
   it.each(ENVS)("%s: one automatically replicated secret per credential", (name) => {
     const secrets = listOf(stacks[name], "google_secret_manager_secret");
@@ -273,24 +287,19 @@ describe("secrets", () => {
     expect(secrets.every((secret) => JSON.stringify(secret.replication) === '{"auto":{}}')).toBe(true);
   });
 
-  it.each(ENVS)("%s: Terraform writes only the generated DB password, by reference", (name) => {
-    const stack = stacks[name];
-    const version = single(stack, "google_secret_manager_secret_version");
-    expect(version.secret_data).toBe(`\${${addressOf(stack, "random_password", () => true)}.result}`);
-    expect(single(stack, "random_password")).toEqual({ length: 40, special: false });
+  it.each(ENVS)("%s: Terraform writes no secret value at all", (name) => {
+    expect(listOf(stacks[name], "google_secret_manager_secret_version")).toEqual([]);
   });
 
-  it.each(ENVS)("%s: the service reads every secret from Secret Manager, the DB password pinned to Terraform's version", (name) => {
+  it.each(ENVS)("%s: the service reads every secret from Secret Manager, the newest version at start", (name) => {
     const stack = stacks[name];
-    for (const [variable, secretId] of Object.entries({ ...OPERATOR_SECRETS, PGPASSWORD: DATABASE_PASSWORD_SECRET })) {
+    for (const [variable, secretId] of Object.entries(OPERATOR_SECRETS)) {
       const entry = envVar(stack, variable);
       expect(entry.value, variable).toBeUndefined();
       const secretAddress = addressOf(stack, "google_secret_manager_secret", (secret) => secret.secret_id === secretId);
       expect(entry.value_source.secret_key_ref.secret).toBe(`\${${secretAddress}.secret_id}`);
     }
-    const versionAddress = addressOf(stack, "google_secret_manager_secret_version", () => true);
-    expect(envVar(stack, "PGPASSWORD").value_source.secret_key_ref.version).toBe(`\${${versionAddress}.version}`);
-    expect(envVar(stack, "STRAVA_CLIENT_SECRET").value_source.secret_key_ref.version).toBe("latest");
+    expect(envVar(stack, "TOKEN_ENCRYPTION_KEY").value_source.secret_key_ref.version).toBe("latest");
   });
 
   it.each(ENVS)("%s: no sensitive field holds a literal", (name) => {
@@ -303,7 +312,8 @@ describe("secrets", () => {
       }
     };
     walk(stacks[name].json.resource, "resource");
-    expect(sensitiveFields.length).toBeGreaterThanOrEqual(3);
+    // One per alerting credential variable (Slack, PagerDuty), each set from that variable.
+    expect(sensitiveFields.length).toBe(Object.keys(stacks[name].json.variable ?? {}).length);
     for (const [path, value] of sensitiveFields) expect(isReference(value), path).toBe(true);
   });
 
@@ -322,8 +332,8 @@ describe("secrets", () => {
   });
 
   it.each(ENVS)("%s: alert credentials are sensitive Terraform variables without defaults", (name) => {
-    const variables = stacks[name].json.variable;
-    const expectedVariables = name === "prod" ? ["pagerduty_service_key", "slack_auth_token"] : ["slack_auth_token"];
+    const variables = stacks[name].json.variable ?? {};
+    const expectedVariables = { dev: [], staging: ["slack_auth_token"], prod: ["pagerduty_service_key", "slack_auth_token"] }[name];
     expect(Object.keys(variables).sort()).toEqual(expectedVariables);
     for (const variable of Object.values(variables) as Json[]) {
       expect(variable).toMatchObject({ sensitive: true, type: "string", nullable: false });
@@ -356,7 +366,7 @@ describe("identity", () => {
     expect(single(stack, "google_project_iam_custom_role").permissions).toEqual(["cloudsql.instances.export"]);
 
     const secretGrants = listOf(stack, "google_secret_manager_secret_iam_member");
-    expect(secretGrants).toHaveLength(7);
+    expect(secretGrants).toHaveLength(Object.keys(OPERATOR_SECRETS).length);
     for (const grant of secretGrants) {
       expect(grant).toMatchObject({ role: "roles/secretmanager.secretAccessor", member: `\${${runtime}.member}` });
     }
@@ -377,7 +387,7 @@ describe("registry", () => {
   it.each(ENVS)("%s: Docker repository `pierre` in the region, pruned by cleanup policies", (name) => {
     const repository = single(stacks[name], "google_artifact_registry_repository");
     expect(repository).toMatchObject({ repository_id: "pierre", format: "DOCKER", location: "us-central1", cleanup_policy_dry_run: false });
-    expect(repository.cleanup_policies.map((policy: Json) => policy.action).sort()).toEqual(["DELETE", "KEEP"]);
+    expect(repository.cleanup_policies.map((policy: Json) => policy.action).sort()).toEqual(["DELETE", "KEEP", "KEEP"]);
   });
 });
 
@@ -440,11 +450,12 @@ describe("service", () => {
       LOG_LEVEL: DEFINITIONS[name].service.logLevel,
       PUBLIC_BASE_URL: expect.any(String),
       GOOGLE_CLOUD_PROJECT: `pierre-${name}-placeholder`,
-      TRUST_PROXY_HOPS: name === "prod" ? "2" : "1",
+      TRUST_PROXY_HOPS: DEFINITIONS[name].edge.loadBalancer ? "2" : "1",
       PGHOST: `\${${sqlInstance}.private_ip_address}`,
       PGPORT: "5432",
       PGDATABASE: "pierre",
-      PGUSER: "pierre",
+      PGUSER: `\${${addressOf(stack, "google_sql_user", () => true)}.name}`,
+      DATABASE_AUTH: "gcp-iam",
       DATABASE_SSL: "require",
       DATABASE_SSL_CA: `\${${sqlInstance}.server_ca_cert[0].cert}`,
       DB_POOL_MAX: String(DEFINITIONS[name].database.poolMaxPerInstance),
@@ -458,13 +469,14 @@ describe("service", () => {
     );
   });
 
-  it("maps a custom domain outside prod straight to Cloud Run and advertises it", () => {
-    const configured = synthesizeAll({ ...CONFIGURED_ENV, PIERRE_STAGING_DOMAIN: "staging.pierre.example.com" }).staging;
+  it("maps a custom domain without a load balancer straight to Cloud Run and advertises it", () => {
+    const configured = synthesizeAll({ ...CONFIGURED_ENV, PIERRE_DEV_DOMAIN: "dev.pierre.example.com" }).dev;
     expect(single(configured, "google_cloud_run_domain_mapping")).toMatchObject({
-      name: "staging.pierre.example.com",
+      name: "dev.pierre.example.com",
       spec: { route_name: `\${${addressOf(configured, "google_cloud_run_v2_service", () => true)}.name}` },
     });
-    expect(envVar(configured, "PUBLIC_BASE_URL").value).toBe("https://staging.pierre.example.com");
+    expect(envVar(configured, "PUBLIC_BASE_URL").value).toBe("https://dev.pierre.example.com");
+    expect(listOf(stacks.dev, "google_cloud_run_domain_mapping")).toEqual([]);
     expect(listOf(stacks.staging, "google_cloud_run_domain_mapping")).toEqual([]);
     expect(listOf(stacks.prod, "google_cloud_run_domain_mapping")).toEqual([]);
   });
@@ -482,12 +494,6 @@ describe("service", () => {
     expect(fingerprint(stacks.dev)).toContain('"secrets-rotation" = "initial"');
   });
 
-  it("passes OAuth client ids through when they are configured", () => {
-    const configured = synthesizeAll({ ...CONFIGURED_ENV, PIERRE_STAGING_STRAVA_CLIENT_ID: "12345" });
-    expect(envVar(configured.staging, "STRAVA_CLIENT_ID").value).toBe("12345");
-    expect(envVar(stacks.staging, "STRAVA_CLIENT_ID")).toBeUndefined();
-  });
-
   it.each(ENVS)("%s: the first revision waits for secrets access, IAM, the database user and NAT", (name) => {
     const stack = stacks[name];
     const dependsOn: string[] = single(stack, "google_cloud_run_v2_service").depends_on;
@@ -498,7 +504,7 @@ describe("service", () => {
         .filter(([, grant]) => grant.member === `\${${runtime}.member}`)
         .map(([grant]) => `google_project_iam_member.${grant}`),
     ];
-    expect(runtimeGrants).toHaveLength(7 + 4);
+    expect(runtimeGrants).toHaveLength(Object.keys(OPERATOR_SECRETS).length + RUNTIME_PROJECT_ROLES.length);
     for (const grant of runtimeGrants) expect(dependsOn).toContain(grant);
     expect(dependsOn).toContain(addressOf(stack, "google_sql_user", () => true));
     expect(dependsOn).toContain(addressOf(stack, "google_compute_router_nat", () => true));
@@ -510,7 +516,7 @@ describe("service", () => {
   });
 });
 
-describe("edge (prod only)", () => {
+describe("edge (staging and prod)", () => {
   const EDGE_TYPES = [
     "google_compute_backend_service",
     "google_compute_global_forwarding_rule",
@@ -523,9 +529,9 @@ describe("edge (prod only)", () => {
     "google_compute_url_map",
   ];
 
-  it.each(ENVS)("%s: load balancer and Cloud Armor exist only in prod", (name) => {
+  it.each(ENVS)("%s: load balancer and Cloud Armor exist where the edge is switched on (staging, prod)", (name) => {
     for (const type of EDGE_TYPES) {
-      expect(listOf(stacks[name], type).length > 0, `${name} ${type}`).toBe(name === "prod");
+      expect(listOf(stacks[name], type).length > 0, `${name} ${type}`).toBe(name !== "dev");
     }
   });
 
@@ -593,21 +599,21 @@ describe("monitoring", () => {
     const uptime = single(stack, "google_monitoring_uptime_check_config");
     expect(uptime.http_check).toMatchObject({ path: "/health", port: 443, use_ssl: true, validate_ssl: true });
     const host = uptime.monitored_resource.labels.host;
-    if (name === "prod") expect(host).toBe("pierre-prod.invalid");
+    if (DEFINITIONS[name].edge.loadBalancer) expect(host).toBe(`pierre-${name}.invalid`);
     else expect(host).toBe(`\${replace(${addressOf(stack, "google_cloud_run_v2_service", () => true)}.uri, "https://", "")}`);
   });
 
-  it.each(ENVS)("%s: eight alert policies, each with a condition and a notification channel", (name) => {
+  it.each(ENVS)("%s: eight alert policies, each with a condition, and a notification channel where Slack is set", (name) => {
     const policies = listOf(stacks[name], "google_monitoring_alert_policy");
     expect(policies).toHaveLength(8);
     for (const policy of policies) {
       expect(policy.conditions.length, policy.display_name).toBeGreaterThan(0);
-      expect(policy.notification_channels.length, policy.display_name).toBeGreaterThan(0);
+      expect(policy.notification_channels.length > 0, policy.display_name).toBe(name !== "dev");
       for (const condition of policy.conditions) expect(condition.condition_monitoring_query_language).toBeUndefined();
     }
   });
 
-  it.each(ENVS)("%s: critical alerts page (prod) and warnings go to Slack", (name) => {
+  it.each(["staging", "prod"] as const)("%s: critical alerts page (prod) and warnings go to Slack", (name) => {
     const stack = stacks[name];
     const slack = `\${${addressOf(stack, "google_monitoring_notification_channel", (c) => c.type === "slack")}.id}`;
     const policies = listOf(stack, "google_monitoring_alert_policy");
@@ -716,6 +722,6 @@ describe("outputs", () => {
   it.each(ENVS)("%s: what an operator needs after deploy", (name) => {
     const outputs = Object.keys(stacks[name].json.output).sort();
     const common = ["artifact_registry", "nat_egress_ip", "run_app_url", "runtime_service_account", "service_url", "sql_connection_name", "sql_export_bucket"];
-    expect(outputs).toEqual((name === "prod" ? [...common, "domain", "load_balancer_ip"] : common).sort());
+    expect(outputs).toEqual((DEFINITIONS[name].edge.loadBalancer ? [...common, "domain", "load_balancer_ip"] : common).sort());
   });
 });

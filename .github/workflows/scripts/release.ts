@@ -25,7 +25,7 @@ import { parseArgs, promisify } from "node:util";
 import { z } from "zod";
 import { EnvironmentConfigError, PLACEHOLDER_IMAGE, loadConfiguration } from "../../../environments/load.js";
 import { ENVIRONMENT_NAMES, type EnvironmentConfig } from "../../../environments/schema.js";
-import { REPOSITORY_ID } from "../../../stacks/registry.js";
+import { REPOSITORY_ID, ROLLBACK_TAG } from "../../../stacks/registry.js";
 import { serviceName } from "../../../stacks/service.js";
 
 /** The image inside the environment's `pierre` Artifact Registry repository. */
@@ -35,8 +35,6 @@ export const STABLE_TAG = "stable";
 export const CANDIDATE_TAG = "candidate";
 /** Share of traffic a new release gets while it is a canary. */
 export const CANARY_PERCENT = 10;
-/** Artifact Registry tag on the image that was stable before the current one: what a rollback returns to. */
-export const PREVIOUS_STABLE_TAG = "previous-stable";
 
 export const ACTIONS = ["current", "deploy", "canary", "promote", "rollback"] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -98,7 +96,7 @@ export function planRelease(
       if (live?.candidate) return { stableImage: live.stableImage };
       if (options.previousStable) return { stableImage: options.previousStable };
       throw new ReleaseError(
-        `no canary is live and no image is tagged ${PREVIOUS_STABLE_TAG}; give the commit to roll back to (sha input)`,
+        `no canary is live and no image is tagged ${ROLLBACK_TAG}; give the commit to roll back to (sha input)`,
       );
     }
   }
@@ -305,7 +303,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
 
-  const previousStable = needsPreviousStable ? imageTagged(PREVIOUS_STABLE_TAG) : undefined;
+  const previousStable = needsPreviousStable ? imageTagged(ROLLBACK_TAG) : undefined;
   const target = planRelease(action, live, { image, previousStable });
   if (args.jobFlags && service) writeFileSync(args.jobFlags, `${JSON.stringify(jobFlagsFrom(service), null, 2)}\n`);
 
