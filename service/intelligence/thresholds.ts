@@ -76,7 +76,7 @@ function estimateMaxHr(config: FitnessConfig, activities: readonly ActivityInput
   let highest = 0;
   for (const activity of activities) {
     highest = Math.max(highest, activity.maxHeartRate ?? 0);
-    for (const bpm of activity.streams?.heartrate ?? []) if (bpm > highest) highest = bpm;
+    for (const bpm of activity.streams?.heartrate ?? []) if (bpm !== null && bpm > highest) highest = bpm;
   }
   if (highest > 0) return estimated(highest, "highest heart rate recorded");
   if (config.age !== undefined) return estimated(208 - 0.7 * config.age, "Tanaka 208 - 0.7 x age");

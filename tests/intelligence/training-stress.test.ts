@@ -33,6 +33,12 @@ describe("normalized power", () => {
     expect(normalizedPower(time, time.map(() => 250))).toBeCloseTo(250, 9);
   });
 
+  it("holds the last good value through a dropout (null) instead of counting zero watts", () => {
+    const { time, watts } = stream(600, { watts: 240 });
+    const dropped = watts!.map((w, i) => (i >= 100 && i < 110 ? null : w));
+    expect(normalizedPower(time, dropped)).toBeCloseTo(240, 9);
+  });
+
   it("needs at least one 30 s window", () => {
     expect(normalizedPower([0, 1, 2], [300, 300, 300])).toBeUndefined();
   });
