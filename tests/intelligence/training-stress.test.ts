@@ -107,6 +107,18 @@ describe("activity stress", () => {
     expect(stress.missing).toEqual(["ftp"]);
   });
 
+  it("a configured LTHR beats an FTP estimated from easy rides; with both configured, power wins", () => {
+    // FTP estimate 142.5 W from an easy ride: a lower bound far below the truth; LTHR estimate 130 bpm.
+    const easyRides = [{ ...ride(3600, 150), streams: stream(3600, { watts: 150, heartrate: 130 }) }];
+    const hardRide = { ...ride(3600, 200), averageHeartRate: 160 };
+    const estimatedFtp = resolveThresholds({ lthr: 165 }, easyRides);
+    expect(activityStress(hardRide, estimatedFtp)).toMatchObject({ method: "heart_rate", estimated: [] });
+    expect(activityStress(hardRide, resolveThresholds({ lthr: 165, ftp: 250 }, easyRides)).method).toBe("power");
+    const bothEstimated = resolveThresholds({}, easyRides);
+    expect(bothEstimated.estimated).toEqual(expect.arrayContaining(["ftp", "lthr"]));
+    expect(activityStress(hardRide, bothEstimated).method).toBe("power"); // neither configured: power first
+  });
+
   it("running power is not scored against a cycling FTP", () => {
     const stress = activityStress(activity({ averagePower: 250, averageHeartRate: 165 }), configured);
     expect(stress.method).toBe("heart_rate");
