@@ -67,7 +67,7 @@ function estimateFtp(activities: readonly ActivityInput[]): ThresholdValue {
     if (streams?.watts) bestStream = Math.max(bestStream, bestRollingAverage(streams.time, streams.watts, TWENTY_MINUTES) ?? 0);
     if (trainingSeconds(activity) >= TWENTY_MINUTES) bestSummary = Math.max(bestSummary, activity.normalizedPower ?? activity.averagePower ?? 0);
   }
-  if (bestStream > 0) return estimated(0.95 * bestStream, "95% of best 20-min power");
+  if (bestStream > 0) return estimated(0.95 * bestStream, "95% of best 20-min power (a lower bound unless that was an all-out effort)");
   if (bestSummary > 0) return estimated(0.95 * bestSummary, "95% of best ride power over 20+ min (no power streams)");
   return MISSING;
 }
@@ -88,7 +88,7 @@ function estimateLthr(activities: readonly ActivityInput[], maxHr: number | null
   for (const { streams } of activities) {
     if (streams?.heartrate) best = Math.max(best, bestRollingAverage(streams.time, streams.heartrate, TWENTY_MINUTES) ?? 0);
   }
-  if (best > 0) return estimated(best, "best 20-min average heart rate");
+  if (best > 0) return estimated(best, "best 20-min average heart rate (a lower bound unless that was an all-out effort)");
   if (maxHr !== null) return estimated(LTHR_FRACTION_OF_MAX * maxHr, "85% of max heart rate");
   return MISSING;
 }
