@@ -138,6 +138,13 @@ describe("threshold estimation", () => {
     expect(resolveThresholds({}, [effort]).ftp).toMatchObject({ value: expect.closeTo(285, 6), source: "estimated" });
   });
 
+  it("without a harder stream, FTP comes from the best ride's summary power, still 95% of it", () => {
+    const streamed = ride(3600, 150);
+    const summaryOnly = { ...ride(2400, 100), streams: undefined, normalizedPower: 240 };
+    expect(resolveThresholds({}, [streamed, summaryOnly]).ftp.value).toBeCloseTo(228, 9);
+    expect(resolveThresholds({}, [streamed]).ftp.value).toBeCloseTo(142.5, 9);
+  });
+
   it("LTHR from the best 20-min heart rate; max HR from the highest recorded", () => {
     const run = activity({ maxHeartRate: 188, streams: stream(2400, { heartrate: (t) => (t < 600 ? 140 : 168) }) });
     const t = resolveThresholds({}, [run]);
