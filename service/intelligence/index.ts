@@ -1,6 +1,7 @@
 // The training intelligence engine: pure functions of activities, sleep, HRV and the fitness
 // configuration (no I/O). Each computation lives in its own file with its sources; this is the API.
 export * from "./types.js";
+export { activityInput, hrvSampleOf, sleepNightOf, withProfileDefaults } from "./from-fitness-model.js";
 export { dateOf, dayOf, localDay, weekdayOf, WEEKDAYS, type Weekday } from "./calendar.js";
 export { sportFamily, type SportFamily } from "./sport.js";
 export { recentActivities, RECENT_FITNESS_DAYS } from "./recent.js";

@@ -1,7 +1,7 @@
 // The thresholds every formula needs, from the user's configuration when set, else estimated from their
 // activities, with the method named so an answer can say "FTP estimated from your best 20 minutes".
 //   FTP:   95% of the best 20-min power (Allen & Coggan, Training and Racing with a Power Meter, 2010);
-//          without power streams, 95% of the best ride's NP/average power over >= 20 min (a lower bound).
+//          or 95% of the best ride's NP/average power over >= 20 min when that is higher (both lower bounds).
 //   LTHR:  best 20-min average heart rate (Friel's 30-min test takes the last 20 min, The Triathlete's
 //          Training Bible); else 85% of max HR (the reference server's default ratio).
 //   Max HR: highest heart rate recorded; else Tanaka, Monahan & Seals 2001: 208 - 0.7 x age.
@@ -67,8 +67,9 @@ function estimateFtp(activities: readonly ActivityInput[]): ThresholdValue {
     if (streams?.watts) bestStream = Math.max(bestStream, bestRollingAverage(streams.time, streams.watts, TWENTY_MINUTES) ?? 0);
     if (trainingSeconds(activity) >= TWENTY_MINUTES) bestSummary = Math.max(bestSummary, activity.normalizedPower ?? activity.averagePower ?? 0);
   }
-  if (bestStream > 0) return estimated(0.95 * bestStream, "95% of best 20-min power");
-  if (bestSummary > 0) return estimated(0.95 * bestSummary, "95% of best ride power over 20+ min (no power streams)");
+  // Both are lower bounds on FTP, so the larger is the better estimate.
+  if (bestStream > 0 && bestStream >= bestSummary) return estimated(0.95 * bestStream, "95% of best 20-min power (a lower bound unless that was an all-out effort)");
+  if (bestSummary > 0) return estimated(0.95 * bestSummary, "95% of best ride NP/average power over 20+ min (a lower bound)");
   return MISSING;
 }
 
@@ -76,7 +77,7 @@ function estimateMaxHr(config: FitnessConfig, activities: readonly ActivityInput
   let highest = 0;
   for (const activity of activities) {
     highest = Math.max(highest, activity.maxHeartRate ?? 0);
-    for (const bpm of activity.streams?.heartrate ?? []) if (bpm > highest) highest = bpm;
+    for (const bpm of activity.streams?.heartrate ?? []) if (bpm !== null && bpm > highest) highest = bpm;
   }
   if (highest > 0) return estimated(highest, "highest heart rate recorded");
   if (config.age !== undefined) return estimated(208 - 0.7 * config.age, "Tanaka 208 - 0.7 x age");
@@ -88,7 +89,7 @@ function estimateLthr(activities: readonly ActivityInput[], maxHr: number | null
   for (const { streams } of activities) {
     if (streams?.heartrate) best = Math.max(best, bestRollingAverage(streams.time, streams.heartrate, TWENTY_MINUTES) ?? 0);
   }
-  if (best > 0) return estimated(best, "best 20-min average heart rate");
+  if (best > 0) return estimated(best, "best 20-min average heart rate (a lower bound unless that was an all-out effort)");
   if (maxHr !== null) return estimated(LTHR_FRACTION_OF_MAX * maxHr, "85% of max heart rate");
   return MISSING;
 }

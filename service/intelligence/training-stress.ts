@@ -1,4 +1,4 @@
-// Training stress of one activity, from the best data it has:
+// Training stress of one activity, from the best data it has (configured thresholds first, see below):
 //   power (cycling, FTP known): TSS = hours x IF^2 x 100, IF = NP / FTP (Coggan; NP from the power stream,
 //     else the provider's NP, else average power). Equivalent to (s x NP x IF) / (FTP x 3600) x 100.
 //   heart_rate (LTHR known): hrTSS = hours x (avg HR / LTHR)^2 x 100, the simplified form specified for
@@ -60,20 +60,31 @@ export function activityStress(activity: ActivityInput, thresholds: Thresholds):
     missing: [],
   });
 
-  if (ftp !== null && power !== undefined) {
-    const { estimated } = used("ftp");
-    return result("power", power.watts / ftp, { estimated: [...estimated, ...powerEstimate], missing: [] }, power.watts);
-  }
-
-  if (lthr !== null && activity.averageHeartRate !== undefined && activity.averageHeartRate > 0) {
-    return result("heart_rate", activity.averageHeartRate / lthr, used("lthr"));
-  }
-
+  // Sensor methods in order of preference (power, heart rate, pace), but a threshold the athlete set beats
+  // an estimated one: an FTP estimated from easy rides is only a lower bound and would inflate every
+  // ride's TSS, where their configured LTHR prices the same ride correctly.
   const speed = averageSpeed(activity);
-  if ((family === "run" || family === "walk") && speed !== undefined) {
+  const threshold = thresholds.thresholdPaceSecPerKm.value;
+  const foot = family === "run" || family === "walk";
+  const candidates: Array<{ threshold: ThresholdName; stress: () => ActivityStress }> = [];
+  if (ftp !== null && power !== undefined) {
+    candidates.push({
+      threshold: "ftp",
+      stress: () => result("power", power.watts / ftp, { estimated: [...used("ftp").estimated, ...powerEstimate], missing: [] }, power.watts),
+    });
+  }
+  if (lthr !== null && activity.averageHeartRate !== undefined && activity.averageHeartRate > 0) {
+    const hr = activity.averageHeartRate;
+    candidates.push({ threshold: "lthr", stress: () => result("heart_rate", hr / lthr, used("lthr")) });
+  }
+  if (foot && speed !== undefined && threshold !== null) {
+    candidates.push({ threshold: "thresholdPaceSecPerKm", stress: () => result("pace", (threshold * speed) / 1000, used("thresholdPaceSecPerKm")) });
+  }
+  const chosen = candidates.find((c) => thresholds[c.threshold].source === "configured") ?? candidates[0];
+  if (chosen) return chosen.stress();
+
+  if (foot && speed !== undefined) {
     const pace = 1000 / speed;
-    const threshold = thresholds.thresholdPaceSecPerKm.value;
-    if (threshold !== null) return result("pace", threshold / pace, used("thresholdPaceSecPerKm"));
     const intensity = Math.min(1.2, Math.max(0.5, (0.75 * FALLBACK_PACE_SEC_PER_KM) / pace));
     return result("pace", intensity, { estimated: ["intensity (pace relative to 10:00/km)"], missing: ["thresholdPaceSecPerKm"] });
   }

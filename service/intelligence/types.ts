@@ -2,15 +2,18 @@
 // normalized rows (or anything shaped like them) without the engine importing storage or provider code.
 // Everything here is plain data: results built from it stay JSON-serialisable (MCP structuredContent).
 
+/** One sensor's samples; null is a dropout inside a recorded series (the fitness model's convention). */
+export type Samples = readonly (number | null)[];
+
 /** Sample streams of one activity, index-aligned with `time` (seconds from the start). */
 export interface ActivityStreams {
   time: readonly number[];
-  heartrate?: readonly number[];
-  watts?: readonly number[];
+  heartrate?: Samples;
+  watts?: Samples;
   /** m/s */
-  speed?: readonly number[];
+  speed?: Samples;
   /** m */
-  altitude?: readonly number[];
+  altitude?: Samples;
 }
 
 export interface ActivityInput {

@@ -33,6 +33,12 @@ describe("normalized power", () => {
     expect(normalizedPower(time, time.map(() => 250))).toBeCloseTo(250, 9);
   });
 
+  it("holds the last good value through a dropout (null) instead of counting zero watts", () => {
+    const { time, watts } = stream(600, { watts: 240 });
+    const dropped = watts!.map((w, i) => (i >= 100 && i < 110 ? null : w));
+    expect(normalizedPower(time, dropped)).toBeCloseTo(240, 9);
+  });
+
   it("needs at least one 30 s window", () => {
     expect(normalizedPower([0, 1, 2], [300, 300, 300])).toBeUndefined();
   });
@@ -101,6 +107,18 @@ describe("activity stress", () => {
     expect(stress.missing).toEqual(["ftp"]);
   });
 
+  it("a configured LTHR beats an FTP estimated from easy rides; with both configured, power wins", () => {
+    // FTP estimate 142.5 W from an easy ride: a lower bound far below the truth; LTHR estimate 130 bpm.
+    const easyRides = [{ ...ride(3600, 150), streams: stream(3600, { watts: 150, heartrate: 130 }) }];
+    const hardRide = { ...ride(3600, 200), averageHeartRate: 160 };
+    const estimatedFtp = resolveThresholds({ lthr: 165 }, easyRides);
+    expect(activityStress(hardRide, estimatedFtp)).toMatchObject({ method: "heart_rate", estimated: [] });
+    expect(activityStress(hardRide, resolveThresholds({ lthr: 165, ftp: 250 }, easyRides)).method).toBe("power");
+    const bothEstimated = resolveThresholds({}, easyRides);
+    expect(bothEstimated.estimated).toEqual(expect.arrayContaining(["ftp", "lthr"]));
+    expect(activityStress(hardRide, bothEstimated).method).toBe("power"); // neither configured: power first
+  });
+
   it("running power is not scored against a cycling FTP", () => {
     const stress = activityStress(activity({ averagePower: 250, averageHeartRate: 165 }), configured);
     expect(stress.method).toBe("heart_rate");
@@ -118,6 +136,13 @@ describe("threshold estimation", () => {
   it("FTP is 95% of the best 20 minutes of power (Allen & Coggan's 20-min test)", () => {
     const effort = ride(3600, (t) => (t >= 600 && t < 1800 ? 300 : 150));
     expect(resolveThresholds({}, [effort]).ftp).toMatchObject({ value: expect.closeTo(285, 6), source: "estimated" });
+  });
+
+  it("without a harder stream, FTP comes from the best ride's summary power, still 95% of it", () => {
+    const streamed = ride(3600, 150);
+    const summaryOnly = { ...ride(2400, 100), streams: undefined, normalizedPower: 240 };
+    expect(resolveThresholds({}, [streamed, summaryOnly]).ftp.value).toBeCloseTo(228, 9);
+    expect(resolveThresholds({}, [streamed]).ftp.value).toBeCloseTo(142.5, 9);
   });
 
   it("LTHR from the best 20-min heart rate; max HR from the highest recorded", () => {
