@@ -24,7 +24,7 @@ export interface BootInfo {
 }
 
 export async function startServer(config: Config, logger: Logger, boot?: BootInfo): Promise<RunningServer> {
-  const { pool, counterPool } = createServicePools(config.database);
+  const { pool, counterPool } = createServicePools(config.database, logger);
   const onIdleConnectionError = (error: Error) => logger.error("idle database connection failed", { error });
   pool.on("error", onIdleConnectionError);
   counterPool.on("error", onIdleConnectionError);

@@ -4,9 +4,12 @@ import { GcsBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema.js";
 import { GOOGLE_APIS, ProjectApis } from "./apis.js";
+import { Dashboard } from "./dashboard.js";
 import { Database } from "./database.js";
 import { Edge } from "./edge.js";
+import { EventAlerts } from "./event-alerts.js";
 import { Identity } from "./identity.js";
+import { LogMetrics } from "./log-metrics.js";
 import { Logging } from "./logging.js";
 import { Monitoring } from "./monitoring.js";
 import { Network } from "./network.js";
@@ -14,6 +17,7 @@ import { RandomProvider } from "./random-password.js";
 import { Registry } from "./registry.js";
 import { Secrets } from "./secrets.js";
 import { Service, serviceName } from "./service.js";
+import { Slos } from "./slo.js";
 import { SqlExport } from "./sql-export.js";
 
 /** State of each environment lives under its own prefix in the shared, versioned state bucket. */
@@ -91,7 +95,8 @@ export class EnvironmentStack extends TerraformStack {
       apis,
     });
 
-    new Monitoring(this, "monitoring", {
+    const logMetrics = new LogMetrics(this, "log-metrics", { serviceName: serviceName(env), apis });
+    const monitoring = new Monitoring(this, "monitoring", {
       env,
       projectId,
       serviceName: serviceName(env),
@@ -100,6 +105,22 @@ export class EnvironmentStack extends TerraformStack {
       sqlInstanceName: database.instance.name,
       sqlMaxConnections: database.maxConnections,
       alerting: config.alerting,
+      apis,
+      logMetrics,
+    });
+    const alertTarget = { env, channels: monitoring.channels, monitoringApi: apis.api("monitoring.googleapis.com") };
+    new EventAlerts(this, "event-alerts", { ...alertTarget, logMetrics });
+    new Slos(this, "slos", {
+      ...alertTarget,
+      serviceName: serviceName(env),
+      httpRequestLatency: logMetrics.distribution("http_request", "latencyMs"),
+    });
+    new Dashboard(this, "dashboard", {
+      env,
+      projectId,
+      serviceName: serviceName(env),
+      sqlInstanceName: database.instance.name,
+      logMetrics,
       apis,
     });
 

@@ -1,6 +1,7 @@
 // Express 5 access log: one line per request, correlated with Cloud Trace and a request id.
 import { randomUUID } from "node:crypto";
 import type { Request, RequestHandler } from "express";
+import { eventFields, statusClassOf, type EventFields } from "./events.js";
 import type { HttpRequestLog, Logger } from "./logger.js";
 import { traceFromHeaders } from "./trace.js";
 
@@ -34,23 +35,35 @@ export function accessLog(logger: Logger): RequestHandler {
 
     // Read now: once the client is gone the socket no longer knows its address.
     const request = requestFields(req);
+    const route = routeOf(req.path);
     // "close" follows "finish" for every response and also fires alone when the client disconnects
     // first, so listening to it alone gives exactly one line per request.
     res.once("close", () => {
+      const elapsed = process.hrtime.bigint() - startedAt;
       const aborted = !res.writableFinished;
       const status = res.headersSent ? res.statusCode : undefined;
       const httpRequest: HttpRequestLog = {
         ...request,
         status,
         responseSize: contentLength(res.getHeader("content-length")),
-        latency: formatLatency(process.hrtime.bigint() - startedAt),
+        latency: formatLatency(elapsed),
       };
       const outcome = aborted ? "aborted" : String(status);
-      const fields = aborted ? { httpRequest, aborted } : { httpRequest };
+      const event = eventFields("http_request", { route, statusClass: statusClassOf(status), latencyMs: Number(elapsed) / 1e6 });
+      const fields = aborted ? { httpRequest, aborted, ...event } : { httpRequest, ...event };
       log.log(levelFor(status, aborted), `${req.method} ${request.requestUrl} ${outcome}`, fields);
     });
     next();
   };
+}
+
+/** The http_request event's route label: the service's few areas, never the raw path. */
+function routeOf(path: string): EventFields<"http_request">["route"] {
+  if (path === "/mcp") return "mcp";
+  if (path.startsWith("/oauth2/")) return "oauth";
+  if (path.startsWith("/.well-known/")) return "discovery";
+  if (path === "/health" || path === "/ready") return "health";
+  return "other";
 }
 
 // 5xx is our failure; 4xx and requests the client abandoned are worth a look; the rest is routine.

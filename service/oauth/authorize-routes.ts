@@ -6,6 +6,7 @@ import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "../config.js";
 import { listMemberships, verifyCredentials } from "../identity/users.js";
+import { emitEvent } from "../logging/events.js";
 import { recordAudit } from "./audit.js";
 import {
   createAuthorizationRequest, findPendingAuthorization, recordFailedSignIn, rememberSignedInUser,
@@ -111,7 +112,7 @@ export function authorizeRoutes({ config, pool, grants, logger }: Deps): Router 
   ): Promise<void> {
     const attempts = await recordFailedSignIn(pool, pending.idHash);
     await recordAudit(pool, { type: "oauth.login_failed", target: pending.clientId, details: { attempts }, ip: req.ip });
-    (res.locals.log ?? logger).info("sign-in failed", { clientId: pending.clientId, attempts });
+    emitEvent(res.locals.log ?? logger, "auth_failure", { surface: "oauth_sign_in", reason: "bad_password", clientId: pending.clientId, attempts });
     if (attempts >= MAX_SIGN_IN_ATTEMPTS) return refuse({ error: "access_denied", description: "too many failed sign-in attempts" });
     sendSignInPage(res, 401, context, { email, error: "Invalid email or password." });
   }
