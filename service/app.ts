@@ -11,6 +11,7 @@ import { accessLog } from "./logging/index.js";
 import { mcpRouter } from "./mcp/index.js";
 import { createOAuth } from "./oauth/index.js";
 import { createRateLimiter, OAUTH_PER_IP_LIMITS, perIpRateLimit } from "./ratelimit/index.js";
+import { traceRequests } from "./tracing/http.js";
 
 export interface AppDeps {
   config: Config;
@@ -30,6 +31,7 @@ export function createApp({ config, pool, counterPool, logger }: AppDeps): expre
   // Client IPs (rate limits, logs) come from X-Forwarded-For, trusting only our own proxy hops.
   app.set("trust proxy", config.trustProxyHops);
 
+  if (config.traceSampleRatio > 0) app.use(traceRequests());
   app.use(accessLog(logger));
   app.use(securityHeaders());
   // Bearer-token API without cookies: any origin may call it from a browser; /mcp checks Origin itself.

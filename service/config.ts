@@ -30,6 +30,8 @@ export interface Config {
   database: DatabaseConfig;
   logLevel: LogLevel;
   googleCloudProject?: string;
+  /** Fraction of new traces sent to Cloud Trace; 0 turns tracing off (tracing/sdk.ts). */
+  traceSampleRatio: number;
   shutdownGraceMs: number;
   bcryptCost: number;
   /** 32-byte master key wrapping the data keys; generated into dataDir locally, required in production. */
@@ -62,6 +64,7 @@ const envSchema = z.object({
   DATABASE_SSL_CA: z.string().includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" }).optional(),
   LOG_LEVEL: logLevelSchema,
   GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
+  TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(8_000),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   CLIENT_METADATA_ALLOW_PRIVATE_ADDRESSES: z.enum(["true", "false"]).default("false"),
@@ -110,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     logLevel: e.LOG_LEVEL,
     googleCloudProject: e.GOOGLE_CLOUD_PROJECT,
+    // Off locally unless asked for; a tenth of new traces on Cloud Run.
+    traceSampleRatio: e.TRACE_SAMPLE_RATIO ?? (production ? 0.1 : 0),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     bcryptCost: e.BCRYPT_COST,
     encryptionMasterKey: e.TOKEN_ENCRYPTION_KEY,

@@ -31,3 +31,18 @@ export function observedClient(observe: QueryObserver): typeof pg.Client {
     }
   };
 }
+
+/** Every observer told of every statement. */
+export function observeAll(...observers: QueryObserver[]): QueryObserver {
+  return (statement) => {
+    const ends = observers.map((observe) => observe(statement));
+    return (error) => ends.forEach((end) => end(error));
+  };
+}
+
+const STATEMENT_CHARS = 200;
+
+/** A statement on one line, comments dropped (a migration file starts with some), at most 200 characters. */
+export function shortStatement(statement: string): string {
+  return statement.replace(/--[^\n]*/g, "").replace(/\s+/g, " ").trim().slice(0, STATEMENT_CHARS);
+}

@@ -1,7 +1,8 @@
 import pg from "pg";
 import type { DatabaseConfig } from "../config.js";
 import type { EventLog } from "../logging/events.js";
-import { observedClient, type QueryObserver } from "./observed-client.js";
+import { observeAll, observedClient, type QueryObserver } from "./observed-client.js";
+import { querySpans } from "./query-spans.js";
 import { slowQueryObserver } from "./slow-queries.js";
 
 export type Pool = pg.Pool;
@@ -54,16 +55,19 @@ export interface ServicePools {
 /**
  * Splits the instance's config.poolMax connections (what the database's max_connections is sized by)
  * into the two pools: a fifth, at least one, for the counters' short statements. Slow statements of
- * either are logged to `log` as db_slow_query events.
+ * either are logged to `log` as db_slow_query events, and every statement is a span when tracing is on.
  */
 export function createServicePools(config: DatabaseConfig, log: EventLog): ServicePools {
   const counterConnections = Math.max(1, Math.round(config.poolMax / 5));
   return {
-    pool: createPool(config, { max: Math.max(1, config.poolMax - counterConnections), observeQuery: slowQueryObserver(log, "main") }),
-    counterPool: createPool(config, {
-      max: counterConnections, applicationName: "pierre-counters", asyncCommit: true, observeQuery: slowQueryObserver(log, "counters"),
-    }),
+    pool: createPool(config, { max: Math.max(1, config.poolMax - counterConnections), observeQuery: observed(log, "main") }),
+    counterPool: createPool(config, { max: counterConnections, applicationName: "pierre-counters", asyncCommit: true, observeQuery: observed(log, "counters") }),
   };
+}
+
+/** Slow statements logged, every statement a span (a no-op while tracing is off). */
+function observed(log: EventLog, pool: string): QueryObserver {
+  return observeAll(slowQueryObserver(log, pool), querySpans(pool));
 }
 
 function sslOptions(config: DatabaseConfig): pg.PoolConfig["ssl"] {

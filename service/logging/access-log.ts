@@ -1,9 +1,9 @@
 // Express 5 access log: one line per request, correlated with Cloud Trace and a request id.
 import { randomUUID } from "node:crypto";
 import type { Request, RequestHandler } from "express";
-import { eventFields, statusClassOf, type EventFields } from "./events.js";
+import { eventFields, httpRoute, statusClassOf } from "./events.js";
 import type { HttpRequestLog, Logger } from "./logger.js";
-import { traceFromHeaders } from "./trace.js";
+import { traceFromHeaders, type TraceContext } from "./trace.js";
 
 declare module "express-serve-static-core" {
   interface Locals {
@@ -11,6 +11,8 @@ declare module "express-serve-static-core" {
     log: Logger;
     /** Set by accessLog: the id echoed in the X-Request-Id response header. */
     requestId: string;
+    /** Set before accessLog by traceRequests (tracing/http.ts) when tracing is on: the request's span. */
+    trace?: TraceContext;
   }
 }
 
@@ -27,7 +29,7 @@ export function accessLog(logger: Logger): RequestHandler {
     const startedAt = process.hrtime.bigint();
     const incomingId = req.get("x-request-id");
     const requestId = incomingId !== undefined && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
-    const trace = traceFromHeaders(req.headers);
+    const trace = res.locals.trace ?? traceFromHeaders(req.headers);
     res.setHeader("X-Request-Id", requestId);
     res.locals.requestId = requestId;
     const log = logger.child(trace ? { requestId, trace } : { requestId });
@@ -35,7 +37,7 @@ export function accessLog(logger: Logger): RequestHandler {
 
     // Read now: once the client is gone the socket no longer knows its address.
     const request = requestFields(req);
-    const route = routeOf(req.path);
+    const route = httpRoute(req.path);
     // "close" follows "finish" for every response and also fires alone when the client disconnects
     // first, so listening to it alone gives exactly one line per request.
     res.once("close", () => {
@@ -55,15 +57,6 @@ export function accessLog(logger: Logger): RequestHandler {
     });
     next();
   };
-}
-
-/** The http_request event's route label: the service's few areas, never the raw path. */
-function routeOf(path: string): EventFields<"http_request">["route"] {
-  if (path === "/mcp") return "mcp";
-  if (path.startsWith("/oauth2/")) return "oauth";
-  if (path.startsWith("/.well-known/")) return "discovery";
-  if (path === "/health" || path === "/ready") return "health";
-  return "other";
 }
 
 // 5xx is our failure; 4xx and requests the client abandoned are worth a look; the rest is routine.

@@ -267,3 +267,12 @@ export function emitSecurityEvent(log: EventLog, entry: { type: SecurityEventTyp
     target: entry.target ?? null,
   });
 }
+
+/** The http_request event's route label: the service's few areas, never the raw path. */
+export function httpRoute(path: string): EventFields<"http_request">["route"] {
+  if (path === "/mcp") return "mcp";
+  if (path.startsWith("/oauth2/")) return "oauth";
+  if (path.startsWith("/.well-known/")) return "discovery";
+  if (path === "/health" || path === "/ready") return "health";
+  return "other";
+}

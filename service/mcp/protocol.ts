@@ -13,6 +13,7 @@ import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import packageJson from "../../package.json" with { type: "json" };
 import { emitEvent, tenantBucket, type EventFields } from "../logging/events.js";
+import { withSpan } from "../tracing/spans.js";
 import type { ToolCatalog, ToolContext } from "./tools/index.js";
 
 const SERVER_INFO = { name: "pierre", version: packageJson.version };
@@ -54,7 +55,7 @@ export function createRequestServer(catalog: ToolCatalog, context: ToolContext):
       throw new JsonRpcError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     }
     try {
-      const result = await tool.call(args, context);
+      const result = await withSpan(`tool ${name}`, { attributes: { "mcp.tool.name": name } }, () => tool.call(args, context));
       toolCall(result.isError ? "error" : "ok");
       return result;
     } catch (error) {
