@@ -27,10 +27,19 @@ export type ExternalFailure = (typeof EXTERNAL_FAILURES)[number];
 /** audit_events.event_type values; each is also logged as a security_event. */
 export const SECURITY_EVENT_TYPES = [
   "oauth.client_registered",
+  /** The user signed in and consented: an OAuth grant. */
   "oauth.login_succeeded",
   "oauth.login_failed",
+  /** details.reason: client_revocation, refresh_token_reuse or code_reuse (the last two are attacks or bugs). */
   "oauth.token_family_revoked",
   "oauth.signing_key_rotated",
+  "api_key.created",
+  "api_key.revoked",
+  /** Written by the provider connection flows. */
+  "provider.connected",
+  "provider.disconnected",
+  /** Every admin CLI command that changes something; details.command names it. */
+  "admin.command",
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 

@@ -42,9 +42,9 @@ export interface OAuth {
 
 export function createOAuth({ config, pool, logger, cleanupIntervalMs = DEFAULT_CLEANUP_INTERVAL_MS }: OAuthDeps): OAuth {
   const keyring = config.encryptionMasterKey ? new Keyring(pool, config.encryptionMasterKey) : undefined;
-  const keys = new SigningKeys(pool, keyring);
+  const keys = new SigningKeys(pool, keyring, logger);
   const accessTokens = new AccessTokens(config, pool, keys);
-  const grants = new Grants(pool, accessTokens);
+  const grants = new Grants(pool, accessTokens, logger);
 
   const cleanUpIfDue = sweeper(
     cleanupIntervalMs,
