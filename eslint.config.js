@@ -13,5 +13,5 @@ export default tseslint.config(
       "no-console": ["error", { allow: ["error"] }],
     },
   },
-  { files: ["bench/**", "service/admin.ts", "main.ts"], rules: { "no-console": "off" } },
+  { files: ["bench/**", "service/admin.ts", "main.ts", "tools/logs.ts"], rules: { "no-console": "off" } },
 );

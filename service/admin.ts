@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { listAuditEvents, recordAudit } from "./audit/trail.js";
 import { loadConfig } from "./config.js";
+import { durationSchema } from "./duration.js";
 import { Keyring } from "./crypto/envelope.js";
 import { migrate } from "./db/migrate.js";
 import { createPool, withTransaction, type Pool } from "./db/pool.js";
@@ -39,12 +40,8 @@ const positive = z.coerce.number().int().positive().optional();
 const STRING_FLAGS = ["email", "tenant", "password", "slug", "name", "tier", "role", "burst", "monthly", "expires-days", "prefix", "since", "type", "limit"];
 /** Commands that only read, so are not audited. */
 const READ_ONLY = new Set(["list-api-keys", "audit"]);
-/** A duration back from now: 30m, 24h, 7d. */
-const since = z
-  .string()
-  .regex(/^\d{1,5}[mhd]$/, "a duration such as 30m, 24h or 7d")
-  .default("24h")
-  .transform((value) => new Date(Date.now() - Number(value.slice(0, -1)) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[value.slice(-1) as "m" | "h" | "d"]));
+/** How far back `audit` reads: 30m, 24h, 7d. */
+const since = durationSchema.prefault("24h").transform((ms) => new Date(Date.now() - ms));
 
 interface Context {
   pool: Pool;

@@ -41,3 +41,26 @@ export function extractedPath(extractor: string): string {
   if (!match) throw new Error(`unsupported extractor: ${extractor}`);
   return match[1];
 }
+
+/**
+ * The LogEntry (REST JSON) Cloud Logging stores for a structured stdout line of the service on Cloud
+ * Run: special fields lifted to their LogEntry fields, everything else in jsonPayload.
+ */
+export function storedLogEntry(line: Record<string, unknown>, projectId: string, serviceName: string): Record<string, unknown> & { timestamp: string } {
+  const entry = cloudRunEntry(line, serviceName);
+  const lifted: Record<string, unknown> = {
+    trace: line["logging.googleapis.com/trace"],
+    spanId: line["logging.googleapis.com/spanId"],
+    traceSampled: line["logging.googleapis.com/trace_sampled"],
+    labels: line["logging.googleapis.com/labels"],
+    httpRequest: line.httpRequest,
+  };
+  return {
+    logName: `projects/${projectId}/logs/run.googleapis.com%2Fstdout`,
+    resource: { ...entry.resource, labels: { ...entry.resource.labels, project_id: projectId, location: "us-central1" } },
+    timestamp: String(line.time),
+    severity: entry.severity,
+    jsonPayload: entry.jsonPayload,
+    ...Object.fromEntries(Object.entries(lifted).filter(([, value]) => value !== undefined)),
+  };
+}
