@@ -1,12 +1,12 @@
 // A local stand-in for the Cloud Logging API's entries.list over REST (google-gax's HTTP/1.1 "fallback"
 // transport): POST /v2/entries:list with a JSON ListLogEntriesRequest, answered with a
 // ListLogEntriesResponse. https://cloud.google.com/logging/docs/reference/v2/rest/v2/entries/list
-// It filters with the part of the logging query language Pierre's tools send (terms joined by AND:
-// `path="value"`, `timestamp>="RFC 3339"`, `severity>=NAME`) and answers anything else with the API's
-// 400 INVALID_ARGUMENT, orders by timestamp, pages by pageSize/pageToken, and writes enums as numbers
+// It filters with the part of the logging query language Pierre's tools send (log-entries.ts) and
+// answers anything else with the API's 400 INVALID_ARGUMENT, orders by timestamp, pages by pageSize/pageToken, and writes enums as numbers
 // when asked to ($alt=json;enum-encoding=int), as the real API does.
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { compileFilter, SEVERITY_NUMBERS } from "./log-entries.js";
 
 /** A LogEntry as JSON (https://cloud.google.com/logging/docs/reference/v2/rest/v2/LogEntry). */
 export type LogEntryJson = Record<string, unknown> & { timestamp: string; severity?: string };
@@ -17,10 +17,6 @@ export interface ReceivedRequest {
   query: URLSearchParams;
   body: Record<string, unknown>;
 }
-
-const SEVERITY_NUMBERS: Record<string, number> = {
-  DEFAULT: 0, DEBUG: 100, INFO: 200, NOTICE: 300, WARNING: 400, ERROR: 500, CRITICAL: 600, ALERT: 700, EMERGENCY: 800,
-};
 
 export async function startFakeLoggingApi(entries: LogEntryJson[]) {
   const requests: ReceivedRequest[] = [];
@@ -40,7 +36,7 @@ export async function startFakeLoggingApi(entries: LogEntryJson[]) {
     if (!Array.isArray(resourceNames) || resourceNames.length === 0) {
       return answer(400, { error: { code: 400, message: "resourceNames: at least one is required", status: "INVALID_ARGUMENT" } });
     }
-    let matches: (entry: LogEntryJson) => boolean;
+    let matches: (entry: object) => boolean;
     try {
       matches = compileFilter(filter);
     } catch (error) {
@@ -62,27 +58,6 @@ export async function startFakeLoggingApi(entries: LogEntryJson[]) {
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-function compileFilter(filter: string): (entry: LogEntryJson) => boolean {
-  const terms = filter.trim() === "" ? [] : filter.split(" AND ").map(compileTerm);
-  return (entry) => terms.every((term) => term(entry));
-}
-
-function compileTerm(term: string): (entry: LogEntryJson) => boolean {
-  const equality = /^([A-Za-z_][\w.]*)="([^"]*)"$/.exec(term.trim());
-  if (equality) return (entry) => valueAt(entry, equality[1]) === equality[2];
-  const since = /^timestamp>="([^"]+)"$/.exec(term.trim());
-  if (since && !Number.isNaN(Date.parse(since[1]))) return (entry) => Date.parse(entry.timestamp) >= Date.parse(since[1]);
-  const severity = /^severity>=([A-Z]+)$/.exec(term.trim());
-  if (severity && severity[1] in SEVERITY_NUMBERS) {
-    return (entry) => SEVERITY_NUMBERS[entry.severity ?? "DEFAULT"] >= SEVERITY_NUMBERS[severity[1]];
-  }
-  throw new Error(`unsupported filter term: ${term}`);
-}
-
-function valueAt(entry: LogEntryJson, path: string): unknown {
-  return path.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], entry);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

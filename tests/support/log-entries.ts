@@ -1,6 +1,6 @@
 // What Cloud Logging makes of one structured stdout line of the service on Cloud Run, and the subset of
-// the logging query language our log-based metrics use (terms `path="value"` joined by AND, and
-// EXTRACT(path)), so tests can evaluate the stacks' filters against lines the service really wrote.
+// the logging query language Pierre's metrics and tools use (see matchesFilter, and EXTRACT(path)), so
+// tests can evaluate the stacks' filters and the log tool's queries against lines the service wrote.
 // Shape: https://cloud.google.com/logging/docs/structured-logging (special fields are lifted out of
 // jsonPayload; everything else stays in it).
 
@@ -22,17 +22,38 @@ export function cloudRunEntry(line: Record<string, unknown>, serviceName: string
 }
 
 /** The value at a dotted path of an entry (resource.labels.service_name, jsonPayload.event...). */
-export function valueAt(entry: LogEntry, path: string): unknown {
+export function valueAt(entry: object, path: string): unknown {
   return path.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], entry);
 }
 
-/** Whether the entry matches a filter of `path="value"` terms joined by AND; other syntax throws. */
-export function matchesFilter(entry: LogEntry, filter: string): boolean {
-  return filter.split(" AND ").every((term) => {
-    const match = /^([A-Za-z_][\w.]*)="([^"]*)"$/.exec(term.trim());
-    if (!match) throw new Error(`unsupported filter term: ${term}`);
-    return valueAt(entry, match[1]) === match[2];
-  });
+/** LogSeverity numbers, for `severity>=NAME` (and the API's numeric enum encoding). */
+export const SEVERITY_NUMBERS: Record<string, number> = {
+  DEFAULT: 0, DEBUG: 100, INFO: 200, NOTICE: 300, WARNING: 400, ERROR: 500, CRITICAL: 600, ALERT: 700, EMERGENCY: 800,
+};
+
+/**
+ * Whether an entry matches a filter of terms joined by AND: `path="value"`, `timestamp>="RFC 3339"`,
+ * `severity>=NAME`. Any other syntax throws, so a filter that outgrows this subset fails its test.
+ */
+export function matchesFilter(entry: object, filter: string): boolean {
+  return compileFilter(filter)(entry);
+}
+
+export function compileFilter(filter: string): (entry: object) => boolean {
+  const terms = filter.trim() === "" ? [] : filter.split(" AND ").map((term) => compileTerm(term.trim()));
+  return (entry) => terms.every((term) => term(entry));
+}
+
+function compileTerm(term: string): (entry: object) => boolean {
+  const equality = /^([A-Za-z_][\w.]*)="([^"]*)"$/.exec(term);
+  if (equality) return (entry) => valueAt(entry, equality[1]) === equality[2];
+  const since = /^timestamp>="([^"]+)"$/.exec(term);
+  if (since && !Number.isNaN(Date.parse(since[1]))) return (entry) => Date.parse(String(valueAt(entry, "timestamp"))) >= Date.parse(since[1]);
+  const severity = /^severity>=([A-Z]+)$/.exec(term);
+  if (severity && severity[1] in SEVERITY_NUMBERS) {
+    return (entry) => SEVERITY_NUMBERS[String(valueAt(entry, "severity") ?? "DEFAULT")] >= SEVERITY_NUMBERS[severity[1]];
+  }
+  throw new Error(`unsupported filter term: ${term}`);
 }
 
 /** The path of an `EXTRACT(path)` extractor. */
