@@ -2,8 +2,9 @@
 // transport): POST /v2/entries:list with a JSON ListLogEntriesRequest, answered with a
 // ListLogEntriesResponse. https://cloud.google.com/logging/docs/reference/v2/rest/v2/entries/list
 // It filters with the part of the logging query language Pierre's tools send (log-entries.ts) and
-// answers anything else with the API's 400 INVALID_ARGUMENT, orders by timestamp, pages by pageSize/pageToken, and writes enums as numbers
-// when asked to ($alt=json;enum-encoding=int), as the real API does.
+// answers anything else with the API's 400 INVALID_ARGUMENT, orders by timestamp, pages by
+// pageSize/pageToken, and writes enums as numbers when asked to ($alt=json;enum-encoding=int), as the
+// real API does.
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { compileFilter, SEVERITY_NUMBERS } from "./log-entries.js";
