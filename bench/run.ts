@@ -2,7 +2,8 @@
 // (embedded, or BENCH_DATABASE_URL), and the bare-SDK baseline, then measures with autocannon:
 //   /health and authenticated tools/call at 16 and 64 connections (req/s, p50/p95/p99, RSS, server CPU per
 //   request),
-//   cold start (spawn -> first 200 from /health, migrations already applied),
+//   cold start (spawn -> first 200 from /health, migrations already applied), with tracing at the
+//   production default (TRACE_SAMPLE_RATIO 0.1: the SDK is loaded after listening) and with it off,
 //   our/baseline throughput ratio. Results go to stdout and bench/results/latest.json.
 // Tools measured (API key, enterprise tier, rate limiter charged on every call):
 //   whoami                 reads nothing itself: the account comes with the credential's verification and
@@ -10,7 +11,7 @@
 //   get_connection_status  also runs its own query (provider_connections) on every call.
 // The machine is shared and its speed drifts, so every scenario runs in BENCH_ROUNDS rounds (default 3),
 // ours and the baseline back to back in each; a scenario's result is its median-throughput run.
-// Knobs: BENCH_DURATION (seconds per run, default 8), BENCH_ROUNDS.
+// Knobs: BENCH_DURATION (seconds per run, default 8), BENCH_ROUNDS, BENCH_COLD_START_ONLY=1 (no load runs).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -30,6 +31,7 @@ const TOOLS = [
 ];
 const CONNECTIONS = [16, 64];
 const COLD_START_RUNS = 9;
+const COLD_START_ONLY = process.env.BENCH_COLD_START_ONLY === "1";
 
 /** Per scenario and connection count: the median-throughput run (latencies included) and the highest RSS of all. */
 function medianRuns(all: LoadResult[]): LoadResult[] {
@@ -84,14 +86,28 @@ async function main(): Promise<void> {
 
   try {
     const coldStarts: number[] = [];
+    const coldStartsUntraced: number[] = [];
     const codeCacheStates = new Set<string>();
+    // Alternated, so a drift of the shared machine's speed affects both series alike.
     for (let run = 0; run < COLD_START_RUNS; run++) {
-      const { child, coldStartMs, output } = await startProcess(["dist/main.js"], serviceEnv, undefined, true);
-      coldStarts.push(round(coldStartMs));
-      await stop(child);
-      codeCacheStates.add(codeCacheState(output()));
+      for (const [env, times] of [[serviceEnv, coldStarts], [{ ...serviceEnv, TRACE_SAMPLE_RATIO: "0" }, coldStartsUntraced]] as const) {
+        const { child, coldStartMs, output } = await startProcess(["dist/main.js"], env, undefined, true);
+        times.push(round(coldStartMs));
+        await stop(child);
+        codeCacheStates.add(codeCacheState(output()));
+      }
     }
     coldStarts.sort((a, b) => a - b);
+    coldStartsUntraced.sort((a, b) => a - b);
+    const median = (times: number[]) => times[Math.floor(times.length / 2)];
+    const coldStartMs = {
+      median: median(coldStarts), runs: coldStarts, codeCache: [...codeCacheStates].join(", "),
+      tracingOff: { median: median(coldStartsUntraced), runs: coldStartsUntraced },
+    };
+    if (COLD_START_ONLY) {
+      console.log("cold start (ms):", coldStartMs);
+      return;
+    }
 
     const service = await startProcess(["dist/main.js"], serviceEnv);
     const baseline = await startProcess(["--import", "tsx", "bench/baseline-server.ts"], {}, { path: "/mcp", status: "any" });
@@ -131,7 +147,7 @@ async function main(): Promise<void> {
       machine: `${cpus().length} x ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
       durationSecondsPerRun: DURATION,
       rounds: ROUNDS,
-      coldStartMs: { median: coldStarts[Math.floor(coldStarts.length / 2)], runs: coldStarts, codeCache: [...codeCacheStates].join(", ") },
+      coldStartMs,
       load: results,
       ourOverBaseline: ratios,
     };

@@ -8,6 +8,7 @@ import { securityHeaders } from "./http/security-headers.js";
 import { accessLog } from "./logging/index.js";
 import { mcpRouter } from "./mcp/index.js";
 import { OAUTH_PER_IP_LIMITS, perIpRateLimit } from "./ratelimit/index.js";
+import { traceRequests } from "./tracing/http.js";
 
 /** The slice of the service graph (composition.ts) the HTTP layer uses. */
 export type AppDeps = Pick<ServiceGraph, "config" | "pool" | "logger" | "outages" | "oauth" | "rateLimiter">;
@@ -22,6 +23,7 @@ export function createApp({ config, pool, logger, outages, oauth, rateLimiter }:
   // Client IPs (rate limits, logs) come from X-Forwarded-For, trusting only our own proxy hops.
   app.set("trust proxy", config.trustProxyHops);
 
+  if (config.traceSampleRatio > 0) app.use(traceRequests());
   app.use(accessLog(logger, config.trustProxyHops));
   app.use(securityHeaders());
   // Bearer-token API without cookies: any origin may call it from a browser; /mcp checks Origin itself.

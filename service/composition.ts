@@ -31,7 +31,7 @@ export interface ServiceGraph {
 }
 
 /** `pools`: existing ones to build on instead of new ones (a test's second instance on the same database). */
-export function composeService(config: Config, logger: Logger, pools: ServicePools = createServicePools(config.database)): ServiceGraph {
+export function composeService(config: Config, logger: Logger, pools: ServicePools = createServicePools(config.database, logger)): ServiceGraph {
   const { pool, counterPool } = pools;
   const outages = createOutageLog(logger);
   // Idle connections all fail together when the database goes away: one outage, not one line each.
@@ -43,9 +43,9 @@ export function composeService(config: Config, logger: Logger, pools: ServicePoo
   counterPool.on("error", onIdleConnectionError);
 
   const keyring = config.encryptionMasterKey ? new Keyring(pool, config.encryptionMasterKey) : undefined;
-  const signingKeys = new SigningKeys(pool, keyring);
+  const signingKeys = new SigningKeys(pool, keyring, logger);
   const accessTokens = new AccessTokens(config, pool, signingKeys);
-  const grants = new Grants(pool, accessTokens);
+  const grants = new Grants(pool, accessTokens, logger);
   return {
     config,
     logger,

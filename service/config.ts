@@ -36,6 +36,8 @@ export interface Config {
   database: DatabaseConfig;
   logLevel: LogLevel;
   googleCloudProject?: string;
+  /** Fraction of new traces sent to Cloud Trace; 0 turns tracing off (tracing/sdk.ts). */
+  traceSampleRatio: number;
   shutdownGraceMs: number;
   /** scrypt's cost exponent (log2 N) for new password hashes (identity/passwords.ts). */
   passwordHashCost: number;
@@ -82,6 +84,7 @@ export const envSchema = z.object({
   GCP_METADATA_URL: z.url().default("http://metadata.google.internal"),
   LOG_LEVEL: logLevelSchema,
   GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
+  TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(8_000),
   PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(20).default(15),
   CLIENT_METADATA_ALLOW_PRIVATE_ADDRESSES: z.enum(["true", "false"]).default("false"),
@@ -134,6 +137,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     logLevel: e.LOG_LEVEL,
     googleCloudProject: e.GOOGLE_CLOUD_PROJECT,
+    // Off locally unless asked for; a tenth of new traces on Cloud Run.
+    traceSampleRatio: e.TRACE_SAMPLE_RATIO ?? (production ? 0.1 : 0),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     passwordHashCost: e.PASSWORD_HASH_COST,
     encryptionMasterKey: e.TOKEN_ENCRYPTION_KEY,

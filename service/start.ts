@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logging/index.js";
 import { resolveRuntime } from "./runtime.js";
 import { startServer, type BootInfo } from "./server.js";
+import { startTracing } from "./tracing/sdk.js";
 
 export async function startService(boot?: BootInfo): Promise<void> {
   try {
@@ -27,6 +28,10 @@ async function run(boot: BootInfo | undefined): Promise<void> {
   const logger = createLogger({ level: parsed.logLevel, projectId: parsed.googleCloudProject });
   const runtime = await resolveRuntime(parsed, (message) => logger.info(message));
   const server = await startServer(runtime.config, logger, boot);
+  // After listening: nothing of tracing delays the first request (tracing/sdk.ts).
+  const tracing = parsed.traceSampleRatio > 0
+    ? startTracing({ sampleRatio: parsed.traceSampleRatio, projectId: parsed.googleCloudProject, log: logger })
+    : undefined;
   if (runtime.config.database.source === "embedded") {
     logger.info(`MCP endpoint ready at ${runtime.config.mcpResourceUrl}`);
   }
@@ -36,7 +41,8 @@ async function run(boot: BootInfo | undefined): Promise<void> {
   const shutdown = async (signal: string) => {
     logger.info("shutting down", { signal });
     let failed = false;
-    for (const [step, run] of [["server", () => server.close()], ["database", () => runtime.release()]] as const) {
+    const steps = [["server", () => server.close()], ["tracing", async () => tracing?.shutdown()], ["database", () => runtime.release()]] as const;
+    for (const [step, run] of steps) {
       try {
         await run();
       } catch (error) {

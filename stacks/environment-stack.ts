@@ -4,15 +4,19 @@ import { GcsBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema.js";
 import { GOOGLE_APIS, ProjectApis } from "./apis.js";
+import { Dashboard } from "./dashboard.js";
 import { Database } from "./database.js";
 import { Edge } from "./edge.js";
+import { EventAlerts } from "./event-alerts.js";
 import { Identity } from "./identity.js";
+import { LogMetrics } from "./log-metrics.js";
 import { Logging } from "./logging.js";
 import { Monitoring } from "./monitoring.js";
 import { Network } from "./network.js";
 import { Registry } from "./registry.js";
 import { Secrets } from "./secrets.js";
 import { Service, serviceName } from "./service.js";
+import { Slos } from "./slo.js";
 import { SqlExport } from "./sql-export.js";
 import { TimeProvider } from "./time-sleep.js";
 
@@ -91,7 +95,8 @@ export class EnvironmentStack extends TerraformStack {
       apis,
     });
 
-    new Monitoring(this, "monitoring", {
+    const logMetrics = new LogMetrics(this, "log-metrics", { serviceName: serviceName(env), apis });
+    const monitoring = new Monitoring(this, "monitoring", {
       env,
       projectId,
       serviceName: serviceName(env),
@@ -101,6 +106,23 @@ export class EnvironmentStack extends TerraformStack {
       sqlInstanceName: database.instance.name,
       sqlMaxConnections: database.maxConnections,
       alerting: config.alerting,
+      apis,
+      logMetrics,
+    });
+    const alertTarget = { env, channels: monitoring.channels, monitoringApi: apis.api("monitoring.googleapis.com") };
+    new EventAlerts(this, "event-alerts", { ...alertTarget, logMetrics });
+    new Slos(this, "slos", {
+      ...alertTarget,
+      serviceName: serviceName(env),
+      httpRequestLatency: logMetrics.distribution("http_request", "latencyMs"),
+      metricsPropagated: logMetrics.propagated,
+    });
+    new Dashboard(this, "dashboard", {
+      env,
+      projectId,
+      serviceName: serviceName(env),
+      sqlInstanceName: database.instance.name,
+      logMetrics,
       apis,
     });
 

@@ -8,11 +8,11 @@ import type { ProjectApis } from "./apis.js";
  * secret (stacks/secrets.ts), never project-wide. Not here, on purpose:
  * - cloudsql.client: it is for the Cloud SQL Auth Proxy and connectors; the service dials the private IP;
  * - logging.logWriter: Cloud Run ships the container's stdout itself; the service never calls the Logging API;
- * - monitoring.metricWriter, cloudtrace.agent: the service writes no custom metrics and exports no spans
- *   (add the role together with the exporter that needs it).
+ * - monitoring.metricWriter: the service writes no custom metrics (its metrics are log-based).
  */
 export const RUNTIME_PROJECT_ROLES = [
   "roles/cloudsql.instanceUser", // IAM database login (cloudsql.instances.login)
+  "roles/cloudtrace.agent", // span export to Cloud Trace (service/tracing/, TRACE_SAMPLE_RATIO)
 ] as const;
 
 export interface IdentityProps {

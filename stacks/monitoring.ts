@@ -1,18 +1,17 @@
-import { LoggingMetric } from "@cdktf/provider-google/lib/logging-metric/index.js";
-import {
-  MonitoringAlertPolicy,
-  type MonitoringAlertPolicyConditions,
-} from "@cdktf/provider-google/lib/monitoring-alert-policy/index.js";
+import type { MonitoringAlertPolicyConditions } from "@cdktf/provider-google/lib/monitoring-alert-policy/index.js";
 import { MonitoringNotificationChannel } from "@cdktf/provider-google/lib/monitoring-notification-channel/index.js";
 import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config/index.js";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentDefinition } from "../environments/schema.js";
+import type { EventName } from "../service/logging/events.js";
+import { alertPolicy, type AlertSpec, type Severity } from "./alert-policy.js";
 import type { ProjectApis } from "./apis.js";
-import { TimeSleep } from "./time-sleep.js";
+import type { LogMetrics } from "./log-metrics.js";
+import { cloudRunResource, cloudSqlResource } from "./metric-filters.js";
 
 /** The structured log event the service writes when a call to Strava, Garmin, Fitbit, OpenWeather or USDA fails. */
-export const EXTERNAL_API_ERROR_EVENT = "external_api_error";
+const EXTERNAL_API_ERROR_EVENT: EventName = "external_api_error";
 
 export interface MonitoringProps {
   env: string;
@@ -29,13 +28,14 @@ export interface MonitoringProps {
   sqlMaxConnections: number;
   alerting: EnvironmentDefinition["alerting"];
   apis: ProjectApis;
+  logMetrics: LogMetrics;
 }
-
-type Severity = "CRITICAL" | "WARNING";
 
 /** Uptime check, notification channels, the external-API error metric and the alert policies. */
 export class Monitoring extends Construct {
   readonly uptimeCheck: MonitoringUptimeCheckConfig;
+  /** Notification channel ids per severity, for the other constructs that alert. */
+  readonly channels: Record<Severity, string[]>;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -63,10 +63,10 @@ export class Monitoring extends Construct {
         })
       : undefined;
     const slackIds = slack ? [slack.id] : [];
-    const channels: Record<Severity, string[]> = {
+    const channels: Record<Severity, string[]> = (this.channels = {
       CRITICAL: pagerDuty ? [pagerDuty.id, ...slackIds] : slackIds,
       WARNING: slackIds,
-    };
+    });
 
     this.uptimeCheck = new MonitoringUptimeCheckConfig(this, "uptime", {
       displayName: `pierre-${env} /health`,
@@ -85,27 +85,10 @@ export class Monitoring extends Construct {
       dependsOn: [monitoringApi],
     });
 
-    const externalApiErrors = new LoggingMetric(this, "external-api-errors", {
-      name: "pierre/external_api_errors",
-      description: "Failed calls from Pierre to third-party APIs",
-      filter: [
-        `resource.type="cloud_run_revision"`,
-        `resource.labels.service_name="${props.serviceName}"`,
-        `jsonPayload.event="${EXTERNAL_API_ERROR_EVENT}"`,
-      ].join(" AND "),
-      metricDescriptor: { metricKind: "DELTA", valueType: "INT64", unit: "1" },
-      dependsOn: [props.apis.api("logging.googleapis.com")],
-    });
-    // An alert policy on a log-based metric created in the same apply fails with 404 for a few minutes
-    // (hashicorp/terraform-provider-google#11102): wait once, after the metric is created.
-    const metricPropagation = new TimeSleep(this, "external-api-errors-propagation", {
-      createDuration: "180s",
-      triggers: { metric: externalApiErrors.name },
-      dependsOn: [externalApiErrors],
-    });
+    const externalApiErrors = props.logMetrics.counters[EXTERNAL_API_ERROR_EVENT];
 
-    const cloudRun = `resource.type="cloud_run_revision" AND resource.label.service_name="${props.serviceName}"`;
-    const cloudSql = `resource.type="cloudsql_database" AND resource.label.database_id="${props.projectId}:${props.sqlInstanceName}"`;
+    const cloudRun = cloudRunResource(props.serviceName);
+    const cloudSql = cloudSqlResource(props.projectId, props.sqlInstanceName);
     const requestCount = `metric.type="run.googleapis.com/request_count" AND ${cloudRun}`;
     const sumPerService = (aligner: string, period: string) => [
       {
@@ -126,15 +109,7 @@ export class Monitoring extends Construct {
     const promqlRequestRate = (offset = "") =>
       `sum(rate(run_googleapis_com:request_count{monitored_resource="cloud_run_revision",service_name="${props.serviceName}"}[10m]${offset}))`;
 
-    const policies: Array<{
-      id: string;
-      name: string;
-      severity: Severity;
-      condition: MonitoringAlertPolicyConditions;
-      runbook: string;
-      enabled?: boolean;
-      waitFor?: TimeSleep;
-    }> = [
+    const policies: Array<Omit<AlertSpec, "conditions"> & { condition: MonitoringAlertPolicyConditions }> = [
       {
         id: "service-down",
         enabled: props.uptimeAlertEnabled,
@@ -204,9 +179,9 @@ export class Monitoring extends Construct {
       {
         id: "external-api-errors",
         name: "External API failures",
-        waitFor: metricPropagation,
         severity: "WARNING",
         runbook: `Pierre logged more than ${alerting.externalApiErrorsPer5Minutes} ${EXTERNAL_API_ERROR_EVENT} events in 5 minutes. Check the provider status pages and the NAT egress IP allow-lists.`,
+        dependsOn: [externalApiErrors, props.logMetrics.propagated],
         condition: {
           displayName: `${EXTERNAL_API_ERROR_EVENT} events per 5 min`,
           conditionThreshold: {
@@ -285,19 +260,8 @@ export class Monitoring extends Construct {
       },
     ];
 
-    for (const policy of policies) {
-      new MonitoringAlertPolicy(this, `alert-${policy.id}`, {
-        displayName: `pierre-${env}: ${policy.name}`,
-        enabled: policy.enabled ?? true,
-        combiner: "OR",
-        severity: policy.severity,
-        conditions: [policy.condition],
-        notificationChannels: channels[policy.severity],
-        documentation: { content: policy.runbook, mimeType: "text/markdown" },
-        alertStrategy: { autoClose: "1800s" },
-        userLabels: { env, severity: policy.severity.toLowerCase() },
-        dependsOn: [monitoringApi, ...(policy.waitFor ? [policy.waitFor] : [])],
-      });
+    for (const { condition, ...policy } of policies) {
+      alertPolicy(this, { env, channels, monitoringApi }, { ...policy, conditions: [condition] });
     }
   }
 }

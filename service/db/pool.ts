@@ -1,6 +1,10 @@
 import pg from "pg";
 import type { DatabaseConfig } from "../config.js";
 import { metadataTokenSource } from "./iam-token.js";
+import type { EventLog } from "../logging/events.js";
+import { observeAll, observedClient, type QueryObserver } from "./observed-client.js";
+import { querySpans } from "./query-spans.js";
+import { slowQueryObserver } from "./slow-queries.js";
 
 export type Pool = pg.Pool;
 export type Queryable = pg.Pool | pg.PoolClient;
@@ -16,6 +20,8 @@ export interface PoolOptions {
    * only for data where that loss is acceptable: rate-limit counters.
    */
   asyncCommit?: boolean;
+  /** Told of every statement (observed-client.ts). */
+  observeQuery?: QueryObserver;
 }
 
 /**
@@ -34,6 +40,7 @@ export function createPool(config: DatabaseConfig, options: PoolOptions = {}): p
     application_name: options.applicationName ?? "pierre",
     // A startup parameter, so the setting costs no extra statement per connection.
     options: options.asyncCommit ? "-c synchronous_commit=off" : undefined,
+    Client: options.observeQuery ? observedClient(options.observeQuery) : undefined,
   });
 }
 
@@ -50,14 +57,20 @@ export interface ServicePools {
 
 /**
  * Splits the instance's config.poolMax connections (what the database's max_connections is sized by)
- * into the two pools: a fifth, at least one, for the counters' short statements.
+ * into the two pools: a fifth, at least one, for the counters' short statements. Slow statements of
+ * either are logged to `log` as db_slow_query events, and every statement is a span when tracing is on.
  */
-export function createServicePools(config: DatabaseConfig): ServicePools {
+export function createServicePools(config: DatabaseConfig, log: EventLog): ServicePools {
   const counterConnections = Math.max(1, Math.round(config.poolMax / 5));
   return {
-    pool: createPool(config, { max: Math.max(1, config.poolMax - counterConnections) }),
-    counterPool: createPool(config, { max: counterConnections, applicationName: "pierre-counters", asyncCommit: true }),
+    pool: createPool(config, { max: Math.max(1, config.poolMax - counterConnections), observeQuery: observed(log, "main") }),
+    counterPool: createPool(config, { max: counterConnections, applicationName: "pierre-counters", asyncCommit: true, observeQuery: observed(log, "counters") }),
   };
+}
+
+/** Slow statements logged, every statement a span (a no-op while tracing is off). */
+function observed(log: EventLog, pool: string): QueryObserver {
+  return observeAll(slowQueryObserver(log, pool), querySpans(pool));
 }
 
 function sslOptions(config: DatabaseConfig): pg.PoolConfig["ssl"] {

@@ -1,18 +1,21 @@
 // Admin CLI: `npm run admin -- <command> [--flags]`. Uses the same configuration as the server; with no
 // DATABASE_URL it attaches to the embedded cluster `npm start` is running (or starts it briefly).
 import { randomBytes } from "node:crypto";
+import { hostname, userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { listAuditEvents, recordAudit } from "../audit/trail.js";
 import { composeService } from "../composition.js";
 import { loadConfig } from "../config.js";
+import { durationSchema } from "../duration.js";
 import { migrate } from "../db/migrate.js";
 import { isDatabaseUnavailable } from "../db/outage.js";
 import { withTransaction, type Pool } from "../db/pool.js";
 import { createApiKey, listApiKeys, revokeApiKey } from "../identity/api-keys.js";
 import { createTenant, findTenantBySlug } from "../identity/tenants.js";
 import { TIERS } from "../identity/tiers.js";
-import { createLogger } from "../logging/index.js";
 import { addMembership, createUser, findUserByEmail } from "../identity/users.js";
+import { createLogger, type Logger } from "../logging/index.js";
 import type { SigningKeys } from "../oauth/signing-keys.js";
 import { resolveRuntime } from "../runtime.js";
 
@@ -26,8 +29,10 @@ const USAGE = `usage: npm run admin -- <command> [options]
   list-api-keys    --tenant SLUG [--email E]
   revoke-api-key   --tenant SLUG --prefix pk_live_XXXXXXXX
   rotate-signing-key                                          new OAuth signing key now; the old one verifies ~75 min more
+  audit            [--tenant SLUG] [--since 24h] [--type T] [--limit N]   the audit trail, newest first (T: a type or a prefix like oauth.)
 
-Passwords not given are generated and printed once. API keys are printed once; only a hash is stored.`;
+Passwords not given are generated and printed once. API keys are printed once; only a hash is stored.
+Commands that change something are recorded in the audit trail (admin.command) and logged to stderr.`;
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "lowercase letters, digits and dashes (2-63)");
 const email = z.email();
@@ -36,12 +41,18 @@ const role = z.enum(["owner", "admin", "member"]).default("member");
 const tier = z.enum(TIERS).optional();
 const password = z.string().min(10, "at least 10 characters").optional();
 const positive = z.coerce.number().int().positive().optional();
-const STRING_FLAGS = ["email", "tenant", "password", "slug", "name", "tier", "role", "burst", "monthly", "expires-days", "prefix"];
+const STRING_FLAGS = ["email", "tenant", "password", "slug", "name", "tier", "role", "burst", "monthly", "expires-days", "prefix", "since", "type", "limit"];
+/** Commands that only read, so are not audited. */
+const READ_ONLY = new Set(["list-api-keys", "audit"]);
+/** How far back `audit` reads: 30m, 24h, 7d. */
+const since = durationSchema.prefault("24h").transform((ms) => new Date(Date.now() - ms));
 
 interface Context {
   pool: Pool;
   passwordHashCost: number;
   signingKeys: SigningKeys;
+  /** For the security_event lines of the audit trail (stderr: stdout is the command's result). */
+  log: Logger;
 }
 
 class UsageError extends Error {}
@@ -58,13 +69,14 @@ function command<S extends z.ZodType>(schema: S, handler: (ctx: Context, args: z
 }
 
 const commands = {
-  quickstart: command(z.object({ email, tenant: slug.default("default"), password }), ({ pool, passwordHashCost }, args) =>
+  quickstart: command(z.object({ email, tenant: slug.default("default"), password }), ({ pool, passwordHashCost, log }, args) =>
     withTransaction(pool, async (db) => {
       const tenant = (await findTenantBySlug(db, args.tenant)) ?? (await createTenant(db, { slug: args.tenant, name: args.tenant }));
       const secret = args.password ?? generatedPassword();
       const user = await createUser(db, { email: args.email, password: secret }, passwordHashCost);
       await addMembership(db, { tenantId: tenant.id, userId: user.id, role: "owner" });
-      const { key } = await createApiKey(db, { tenantId: tenant.id, userId: user.id, name: "quickstart" });
+      const { key, record } = await createApiKey(db, { tenantId: tenant.id, userId: user.id, name: "quickstart" });
+      await recordAudit(db, log, { type: "api_key.created", tenantId: tenant.id, userId: user.id, target: record.prefix, details: { name: record.name } });
       return { tenant: tenant.slug, email: user.email, password: args.password ? "(as given)" : secret, apiKey: key };
     })),
 
@@ -96,13 +108,17 @@ const commands = {
 
   "create-api-key": command(
     z.object({ email, tenant: slug, name: text(200).default("cli"), tier, burst: positive, monthly: positive, "expires-days": positive }),
-    async ({ pool }, args) => {
+    async ({ pool, log }, args) => {
       const tenant = await requireTenant(pool, args.tenant);
       const user = await requireUser(pool, args.email);
       const expiresDays = args["expires-days"];
-      const { key, record } = await createApiKey(pool, {
-        tenantId: tenant.id, userId: user.id, name: args.name, tier: args.tier, burstPerMinute: args.burst,
-        monthlyQuota: args.monthly, expiresAt: expiresDays ? new Date(Date.now() + expiresDays * 86_400_000) : undefined,
+      const { key, record } = await withTransaction(pool, async (db) => {
+        const created = await createApiKey(db, {
+          tenantId: tenant.id, userId: user.id, name: args.name, tier: args.tier, burstPerMinute: args.burst,
+          monthlyQuota: args.monthly, expiresAt: expiresDays ? new Date(Date.now() + expiresDays * 86_400_000) : undefined,
+        });
+        await recordAudit(db, log, { type: "api_key.created", tenantId: tenant.id, userId: user.id, target: created.record.prefix, details: { name: created.record.name } });
+        return created;
       });
       return { apiKey: key, prefix: record.prefix, name: record.name, expiresAt: record.expiresAt };
     },
@@ -116,13 +132,24 @@ const commands = {
       ({ prefix, name, tier: keyTier, createdAt, lastUsedAt, expiresAt, revokedAt }));
   }),
 
-  "revoke-api-key": command(z.object({ tenant: slug, prefix: z.string().regex(/^pk_live_[A-Za-z0-9]{8}$/) }), async ({ pool }, args) => {
+  "revoke-api-key": command(z.object({ tenant: slug, prefix: z.string().regex(/^pk_live_[A-Za-z0-9]{8}$/) }), async ({ pool, log }, args) => {
     const tenant = await requireTenant(pool, args.tenant);
-    if (!(await revokeApiKey(pool, tenant.id, args.prefix))) throw new UsageError(`no active key ${args.prefix} in tenant ${tenant.slug}`);
+    await withTransaction(pool, async (db) => {
+      if (!(await revokeApiKey(db, tenant.id, args.prefix))) throw new UsageError(`no active key ${args.prefix} in tenant ${tenant.slug}`);
+      await recordAudit(db, log, { type: "api_key.revoked", tenantId: tenant.id, target: args.prefix });
+    });
     return { revoked: args.prefix };
   }),
 
   "rotate-signing-key": command(z.object({}), ({ signingKeys }) => signingKeys.rotate()),
+
+  audit: command(
+    z.object({ tenant: slug.optional(), since, type: z.string().regex(/^[a-z_]+(\.[a-z_]*)?$/, "an event type such as oauth.login_failed, or a prefix such as oauth.").optional(), limit: z.coerce.number().int().min(1).max(10_000).default(100) }),
+    async ({ pool }, args) => {
+      const tenant = args.tenant ? await requireTenant(pool, args.tenant) : undefined;
+      return listAuditEvents(pool, { tenantId: tenant?.id, since: args.since, type: args.type, limit: args.limit });
+    },
+  ),
 };
 
 async function requireTenant(db: Parameters<typeof findTenantBySlug>[0], tenantSlug: string) {
@@ -135,6 +162,12 @@ async function requireUser(db: Parameters<typeof findUserByEmail>[0], address: s
   const user = await findUserByEmail(db, address);
   if (!user) throw new UsageError(`no user ${address}`);
   return user;
+}
+
+/** The flags of a command as the audit trail keeps them: names and values, a password only as given or not. */
+function auditedFlags(values: Record<string, unknown>): Record<string, unknown> {
+  const { password, ...rest } = values;
+  return { ...rest, ...(password === undefined ? {} : { password: "(given)" }), operator: `${userInfo().username}@${hostname()}` };
 }
 
 function generatedPassword(): string {
@@ -175,11 +208,14 @@ async function main(): Promise<number> {
   });
   const runtime = await resolveRuntime(loadConfig(process.env), () => {});
   const { config } = runtime;
-  // Its log lines (warnings only) go to stderr, its results to stdout. Pools connect only as used.
-  const service = composeService(config, createLogger({ level: "warn", stream: process.stderr }));
+  // Log lines (the audit trail's security events, warnings) go to stderr: stdout is the command's result.
+  const log = createLogger({ stream: process.stderr, pretty: process.stderr.isTTY, projectId: config.googleCloudProject });
+  const service = composeService(config, log);
+  const { pool } = service;
   try {
-    await migrate(service.pool);
-    await commands[name as keyof typeof commands]({ pool: service.pool, passwordHashCost: config.passwordHashCost, signingKeys: service.signingKeys }, values);
+    await migrate(pool);
+    await commands[name as keyof typeof commands]({ pool, passwordHashCost: config.passwordHashCost, signingKeys: service.signingKeys, log }, values);
+    if (!READ_ONLY.has(name)) await recordAudit(pool, log, { type: "admin.command", target: name, details: auditedFlags(values) });
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

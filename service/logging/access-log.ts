@@ -1,8 +1,9 @@
 // Express 5 access log: one line per request, correlated with Cloud Trace and a request id.
 import { randomUUID } from "node:crypto";
 import type { Request, RequestHandler } from "express";
+import { eventFields, httpRoute, statusClassOf } from "./events.js";
 import type { HttpRequestLog, Logger } from "./logger.js";
-import { traceFromHeaders } from "./trace.js";
+import { traceFromHeaders, type TraceContext } from "./trace.js";
 
 declare module "express-serve-static-core" {
   interface Locals {
@@ -10,6 +11,8 @@ declare module "express-serve-static-core" {
     log: Logger;
     /** Set by accessLog: the id echoed in the X-Request-Id response header. */
     requestId: string;
+    /** Set before accessLog by traceRequests (tracing/http.ts) when tracing is on: the request's span. */
+    trace?: TraceContext;
   }
 }
 
@@ -26,7 +29,7 @@ export function accessLog(logger: Logger, trustProxyHops: number): RequestHandle
     const startedAt = process.hrtime.bigint();
     const incomingId = req.get("x-request-id");
     const requestId = incomingId !== undefined && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
-    const trace = traceFromHeaders(req.headers);
+    const trace = res.locals.trace ?? traceFromHeaders(req.headers);
     res.setHeader("X-Request-Id", requestId);
     res.locals.requestId = requestId;
     const log = logger.child(trace ? { requestId, trace } : { requestId });
@@ -35,19 +38,22 @@ export function accessLog(logger: Logger, trustProxyHops: number): RequestHandle
     // Read now: once the client is gone the socket no longer knows its address.
     const request = requestFields(req);
     const untrustedForwardedFor = untrustedForwardedAddresses(req.get("x-forwarded-for"), trustProxyHops);
+    const route = httpRoute(req.path);
     // "close" follows "finish" for every response and also fires alone when the client disconnects
     // first, so listening to it alone gives exactly one line per request.
     res.once("close", () => {
+      const elapsed = process.hrtime.bigint() - startedAt;
       const aborted = !res.writableFinished;
       const status = res.headersSent ? res.statusCode : undefined;
       const httpRequest: HttpRequestLog = {
         ...request,
         status,
         responseSize: contentLength(res.getHeader("content-length")),
-        latency: formatLatency(process.hrtime.bigint() - startedAt),
+        latency: formatLatency(elapsed),
       };
       const outcome = aborted ? "aborted" : String(status);
-      const fields = { httpRequest, ...(aborted ? { aborted } : {}), ...(untrustedForwardedFor ? { untrustedForwardedFor } : {}) };
+      const event = eventFields("http_request", { route, statusClass: statusClassOf(status), latencyMs: Number(elapsed) / 1e6 });
+      const fields = { httpRequest, ...(aborted ? { aborted } : {}), ...(untrustedForwardedFor ? { untrustedForwardedFor } : {}), ...event };
       log.log(levelFor(status, aborted), `${req.method} ${request.requestUrl} ${outcome}`, fields);
     });
     next();

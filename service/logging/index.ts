@@ -20,6 +20,9 @@
  *   API-key module), URL passwords and credential query parameters are replaced; emails are masked.
  *   Log provider response bodies only as `describeBody(body)` ({ bytes }), never their content.
  * traceFromHeaders / parseTraceparent / parseCloudTraceContext read trace headers, strictly.
+ * events.ts (imported directly, also by the monitoring stack, so it loads no winston) names every
+ *   structured event and its fields: emitEvent(log, "tool_call", {...}), emitExternalApiCall for provider
+ *   clients, emitSecurityEvent for the audit trail, tenantBucket for tenant labels.
  */
 export { accessLog } from "./access-log.js";
 export {

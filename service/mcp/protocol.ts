@@ -13,6 +13,8 @@ import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import packageJson from "../../package.json" with { type: "json" };
 import { isDatabaseUnavailable } from "../db/outage.js";
+import { emitEvent, tenantBucket, type EventFields } from "../logging/events.js";
+import { withSpan } from "../tracing/spans.js";
 import type { ToolCatalog, ToolContext } from "./tools/index.js";
 
 /** JSON-RPC's "implementation-defined server error" code, used for HTTP-level refusals and outages. */
@@ -45,16 +47,33 @@ export function createRequestServer(catalog: ToolCatalog, context: ToolContext, 
   server.setRequestHandler(ListToolsRequestSchema, () => catalog.listResult);
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const { name, arguments: args } = request.params;
+    const startedAt = performance.now();
+    const toolCall = (outcome: EventFields<"tool_call">["outcome"]) =>
+      emitEvent(context.log, "tool_call", {
+        // The name a client sent is not a label value: only catalog names are.
+        tool: outcome === "unknown_tool" ? "unknown" : name,
+        outcome,
+        tenantBucket: tenantBucket(context.principal.tenant.id),
+        authMethod: context.principal.via,
+        durationMs: performance.now() - startedAt,
+      });
     const tool = catalog.find(name);
-    // Unknown tools are a protocol error (-32602), as the MCP specification's tools page shows.
-    if (!tool) throw new JsonRpcError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    if (!tool) {
+      toolCall("unknown_tool");
+      // Unknown tools are a protocol error (-32602), as the MCP specification's tools page shows.
+      throw new JsonRpcError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    }
     try {
-      return await tool.call(args, context);
+      const result = await withSpan(`tool ${name}`, { attributes: { "mcp.tool.name": name } }, () => tool.call(args, context));
+      toolCall(result.isError ? "error" : "ok");
+      return result;
     } catch (error) {
       if (isDatabaseUnavailable(error)) {
+        toolCall("unavailable");
         failures.databaseUnavailable = error;
         throw new JsonRpcError(SERVER_ERROR, "Service unavailable: the database cannot be reached");
       }
+      toolCall("internal_error");
       context.log.error("tool failed", { tool: name, error });
       throw new JsonRpcError(ErrorCode.InternalError, "Internal error");
     }

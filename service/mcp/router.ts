@@ -31,8 +31,9 @@ import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, type OutageLog } f
 import { clientErrorFrom } from "../http/errors.js";
 import type { Principal } from "../identity/principal.js";
 import type { Scope } from "../identity/scopes.js";
+import { emitEvent } from "../logging/events.js";
 import { wwwAuthenticateHeader } from "../oauth/index.js";
-import { principalLimits, rateLimitHeaders, type RateLimiter } from "../ratelimit/index.js";
+import { emitRateLimited, principalLimits, rateLimitHeaders, type RateLimiter } from "../ratelimit/index.js";
 import { createAuthenticator, type VerifyAccessToken } from "./auth.js";
 import { createOriginCheck } from "./origin.js";
 import { invalidParamsAnswer } from "./params.js";
@@ -76,6 +77,7 @@ export function mcpRouter(deps: McpRouterDeps): Router {
     if (!originAllowed(req.get("origin"))) return refuse(res, 403, SERVER_ERROR, "Forbidden: Origin not allowed");
 
     const claimed = await authenticator.authenticate(req);
+    if (claimed.outcome === "authenticated") emitEvent(res.locals.log, "cache_lookup", { cache: "credential", outcome: claimed.cached ? "hit" : "miss" });
     if (claimed.outcome !== "authenticated") return unauthorized(res, config, claimed.outcome);
     const rateLimit = await rateLimiter.consume(principalLimits(claimed.principal), res.locals.log);
     // Nothing below may rely on a cached authentication until the charge's credential epoch confirmed it.
@@ -85,6 +87,7 @@ export function mcpRouter(deps: McpRouterDeps): Router {
 
     res.set(rateLimitHeaders(rateLimit));
     if (!rateLimit.allowed) {
+      emitRateLimited(res.locals.log, rateLimit);
       return refuse(res, 429, SERVER_ERROR, `Too Many Requests: rate limit exceeded, retry in ${rateLimit.retryAfterSeconds} s`);
     }
 
@@ -143,6 +146,8 @@ export function mcpRouter(deps: McpRouterDeps): Router {
 }
 
 function unauthorized(res: Response, config: Config, outcome: "missing" | "invalid"): void {
+  // "missing" is how every OAuth flow starts; only a credential that failed to verify is a failure.
+  if (outcome === "invalid") emitEvent(res.locals.log, "auth_failure", { surface: "mcp", reason: "invalid_credential" });
   const challenge = wwwAuthenticateHeader(config, outcome === "invalid" ? "invalid_token" : undefined);
   const message = outcome === "invalid" ? "Unauthorized: invalid credentials" : "Unauthorized: credentials required";
   refuse(res, 401, SERVER_ERROR, message, { "WWW-Authenticate": challenge });

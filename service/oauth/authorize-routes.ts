@@ -9,7 +9,8 @@ import { unstorableTextPath } from "../http/storable-text.js";
 import { recordSignInFailure, recordSignInSuccess, signInWaitSeconds } from "../identity/sign-in-throttle.js";
 import { listMemberships, verifyCredentials } from "../identity/users.js";
 import { clientAddressKey } from "../ratelimit/policies.js";
-import { recordAudit } from "./audit.js";
+import { emitEvent } from "../logging/events.js";
+import { recordAudit } from "../audit/trail.js";
 import {
   createAuthorizationRequest, findPendingAuthorization, recordFailedSignIn, rememberSignedInUser,
   completeAuthorizationRequest, type AuthorizationRequest, type PendingAuthorization,
@@ -125,8 +126,8 @@ export function authorizeRoutes({ config, pool, grants, logger }: Deps): Router 
     refuse: (problem: Problem) => Promise<void>,
   ): Promise<void> {
     const attempts = await recordFailedSignIn(pool, pending.idHash);
-    await recordAudit(pool, { type: "oauth.login_failed", target: pending.clientId, details: { attempts }, ip: req.ip });
-    (res.locals.log ?? logger).info("sign-in failed", { clientId: pending.clientId, attempts });
+    await recordAudit(pool, res.locals.log ?? logger, { type: "oauth.login_failed", target: pending.clientId, details: { attempts }, ip: req.ip });
+    emitEvent(res.locals.log ?? logger, "auth_failure", { surface: "oauth_sign_in", reason: "bad_password", clientId: pending.clientId, attempts });
     if (attempts >= MAX_SIGN_IN_ATTEMPTS) return refuse({ error: "access_denied", description: "too many failed sign-in attempts" });
     sendSignInPage(res, 401, context, { email, error: "Invalid email or password." });
   }

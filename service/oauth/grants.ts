@@ -5,7 +5,8 @@
 import type pg from "pg";
 import { withTransaction } from "../db/pool.js";
 import { revokeAccessToken, type AccessTokens, type TokenSubject } from "./access-tokens.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../audit/trail.js";
+import type { EventLog } from "../logging/events.js";
 import { createAuthorizationCode, lockAuthorizationCode, markAuthorizationCodeConsumed } from "./authorization-codes.js";
 import { completeAuthorizationRequest, type PendingAuthorization } from "./authorization-requests.js";
 import type { Client } from "./clients.js";
@@ -50,6 +51,7 @@ export class Grants {
   constructor(
     private readonly pool: pg.Pool,
     private readonly accessTokens: AccessTokens,
+    private readonly log: EventLog,
   ) {}
 
   /**
@@ -60,7 +62,7 @@ export class Grants {
     return withTransaction(this.pool, async (db) => {
       if (!(await completeAuthorizationRequest(db, pending.idHash))) return undefined;
       const code = await createAuthorizationCode(db, { ...pending, ...owner });
-      await recordAudit(db, {
+      await recordAudit(db, this.log, {
         type: "oauth.login_succeeded", ...owner, target: pending.clientId, details: { scope: formatScope(pending.scopes) }, ip,
       });
       return code;
@@ -74,7 +76,7 @@ export class Grants {
         if (!code) return invalidGrant("unknown authorization code");
         if (code.consumed) {
           // RFC 6749 §4.1.2: a code used twice revokes what it produced; the code may have been stolen.
-          if (code.familyId) await revokeTokenFamily(db, code.familyId, "code_reuse", ip);
+          if (code.familyId) await revokeTokenFamily(db, this.log, code.familyId, "code_reuse", ip);
           return invalidGrant("authorization code was already used; tokens issued from it are revoked");
         }
         if (code.clientId !== client.clientId) return invalidGrant("authorization code was issued to another client");
@@ -101,7 +103,7 @@ export class Grants {
         if (!token || token.clientId !== client.clientId) return invalidGrant("unknown refresh token");
         if (token.rotated) {
           // Only one party can hold the current token; a rotated one coming back means it leaked.
-          await revokeTokenFamily(db, token.familyId, "refresh_token_reuse", ip);
+          await revokeTokenFamily(db, this.log, token.familyId, "refresh_token_reuse", ip);
           return invalidGrant("refresh token was already used; all tokens of this grant are revoked");
         }
         if (token.unusable) return invalidGrant("refresh token expired or revoked");
@@ -132,7 +134,7 @@ export class Grants {
     }
     const refreshToken = await findRefreshToken(this.pool, token);
     if (refreshToken?.clientId !== client.clientId) return;
-    await withTransaction(this.pool, (db) => revokeTokenFamily(db, refreshToken.familyId, "client_revocation", ip));
+    await withTransaction(this.pool, (db) => revokeTokenFamily(db, this.log, refreshToken.familyId, "client_revocation", ip));
   }
 
   private async tokenResponse(subject: TokenSubject, scopes: string[], refreshToken: string | undefined): Promise<TokenResponse> {

@@ -7,7 +7,8 @@ import { promisify } from "node:util";
 import type pg from "pg";
 import type { Keyring } from "../crypto/envelope.js";
 import { withTransaction, type Queryable } from "../db/pool.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../audit/trail.js";
+import type { EventLog } from "../logging/events.js";
 import { RETIRED_KEY_GRACE_SECONDS, SIGNING_KEY_CACHE_TTL_MS, SIGNING_KEY_MAX_AGE_DAYS } from "./lifetimes.js";
 
 const generateRsaKeyPair = promisify(generateKeyPair);
@@ -49,6 +50,7 @@ export class SigningKeys {
   constructor(
     private readonly pool: pg.Pool,
     private readonly keyring: Keyring | undefined,
+    private readonly log: EventLog,
   ) {}
 
   /** The key to sign with now; creates the first key, or replaces one that is due, when needed. */
@@ -122,7 +124,7 @@ export class SigningKeys {
         `INSERT INTO rsa_keypairs (kid, public_key_pem, private_key_ciphertext, data_key_id) VALUES ($1, $2, $3, $4)`,
         [kid, publicKey.export({ format: "pem", type: "spki" }), sealed.ciphertext, sealed.dataKeyId],
       );
-      await recordAudit(db, { type: "oauth.signing_key_rotated", target: kid, details: { reason, retired: retired.map((row) => row.kid) } });
+      await recordAudit(db, this.log, { type: "oauth.signing_key_rotated", target: kid, details: { reason, retired: retired.map((row) => row.kid) } });
       return { kid, privateKey };
     });
   }

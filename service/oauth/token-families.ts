@@ -2,7 +2,8 @@
 // access tokens name their family, its access tokens too.
 import { randomUUID } from "node:crypto";
 import type { Queryable } from "../db/pool.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../audit/trail.js";
+import type { EventLog } from "../logging/events.js";
 
 export type RevocationReason = "client_revocation" | "refresh_token_reuse" | "code_reuse";
 
@@ -18,7 +19,7 @@ export async function createTokenFamily(
 }
 
 /** Revokes the family and its refresh tokens, and audits it; a family already revoked is left as it is. */
-export async function revokeTokenFamily(db: Queryable, familyId: string, reason: RevocationReason, ip?: string): Promise<void> {
+export async function revokeTokenFamily(db: Queryable, log: EventLog, familyId: string, reason: RevocationReason, ip?: string): Promise<void> {
   const { rows } = await db.query<{ tenantId: string; userId: string; clientId: string }>(
     `UPDATE oauth2_token_families SET revoked_at = now(), revoked_reason = $2
      WHERE id = $1 AND revoked_at IS NULL
@@ -28,5 +29,5 @@ export async function revokeTokenFamily(db: Queryable, familyId: string, reason:
   if (!rows[0]) return;
   await db.query(`UPDATE oauth2_refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [familyId]);
   const { tenantId, userId, clientId } = rows[0];
-  await recordAudit(db, { type: "oauth.token_family_revoked", tenantId, userId, target: familyId, details: { reason, clientId }, ip });
+  await recordAudit(db, log, { type: "oauth.token_family_revoked", tenantId, userId, target: familyId, details: { reason, clientId }, ip });
 }

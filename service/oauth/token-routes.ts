@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Config } from "../config.js";
 import { HttpError } from "../http/errors.js";
 import { withTransaction } from "../db/pool.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit } from "../audit/trail.js";
 import { registerClient, registrationSchema } from "./clients.js";
 import { oauthError } from "./errors.js";
 import type { Grants } from "./grants.js";
@@ -85,7 +85,7 @@ export function tokenRoutes({ config, pool, grants, logger }: Deps): Router {
     }
     const registered = await withTransaction(pool, async (db) => {
       const client = await registerClient(db, parsed.data);
-      await recordAudit(db, {
+      await recordAudit(db, res.locals.log ?? logger, {
         type: "oauth.client_registered",
         target: client.client_id,
         details: { clientName: client.client_name, tokenEndpointAuthMethod: client.token_endpoint_auth_method, redirectUris: client.redirect_uris },

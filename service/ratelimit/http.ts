@@ -1,6 +1,7 @@
 // Express glue for the per-IP limits on the OAuth endpoints.
 import type { RequestHandler } from "express";
 import { HttpError } from "../http/errors.js";
+import { emitRateLimited } from "./events.js";
 import { rateLimitHeaders, type RateLimiter } from "./limiter.js";
 import { ipLimit } from "./policies.js";
 
@@ -15,6 +16,7 @@ export function perIpRateLimit(limiter: RateLimiter, endpoint: string, perMinute
     const decision = await limiter.consume([ipLimit(endpoint, req.ip, perMinute)], res.locals.log);
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) {
+      emitRateLimited(res.locals.log, decision);
       next(new HttpError(429, "rate_limited", `too many requests from this address, retry in ${decision.retryAfterSeconds} s`, headers));
       return;
     }

@@ -2,4 +2,5 @@
 // which buckets a request is charged to and limiter.ts for headers and the fail-open policy.
 export { createRateLimiter, rateLimitHeaders, type BucketUsage, type Limit, type RateLimitDecision, type RateLimiter } from "./limiter.js";
 export { OAUTH_PER_IP_LIMITS, principalLimits, type PrincipalLimit } from "./policies.js";
+export { emitRateLimited } from "./events.js";
 export { perIpRateLimit } from "./http.js";

@@ -28,18 +28,22 @@ describe("placeholder guard (Terraform must be able to evaluate it)", () => {
 });
 
 describe("alert policies on a log-based metric (provider issue #11102)", () => {
-  it.each(ENVS)("%s: the policy waits for a time_sleep that waits for the metric", (name) => {
+  it.each(ENVS)("%s: every policy and SLO on a log-based metric waits for a time_sleep that waits for that metric", (name) => {
     const stack = stacks[name];
-    const metric = addressOf(stack, "google_logging_metric", () => true);
-    const policy = listOf(stack, "google_monitoring_alert_policy").find((p) =>
-      JSON.stringify(p.conditions).includes(`${metric}.name`),
-    );
     const sleeps = Object.entries(stack.json.resource.time_sleep ?? {}) as Array<[string, Json]>;
-    const sleep = sleeps.find(([, body]) => JSON.stringify(body).includes(`${metric}`));
-    expect(sleep, "a time_sleep after the metric").toBeDefined();
-    const [sleepName, sleepBody] = sleep!;
-    expect(Number.parseInt(sleepBody.create_duration, 10)).toBeGreaterThanOrEqual(120);
-    expect(policy.depends_on).toContain(`time_sleep.${sleepName}`);
+    const readers = [...listOf(stack, "google_monitoring_alert_policy"), ...listOf(stack, "google_monitoring_slo")];
+    const metrics = Object.keys(stack.json.resource.google_logging_metric ?? {}).map((id) => `google_logging_metric.${id}`);
+    let checked = 0;
+    for (const reader of readers) {
+      const text = JSON.stringify(reader.conditions ?? reader.request_based_sli);
+      for (const metric of metrics.filter((address) => text.includes(`${address}.name`))) {
+        const sleep = sleeps.find(([sleepName, body]) => reader.depends_on?.includes(`time_sleep.${sleepName}`) && JSON.stringify(body).includes(metric));
+        expect(sleep, `${reader.display_name} waits after ${metric}`).toBeDefined();
+        expect(Number.parseInt(sleep![1].create_duration, 10)).toBeGreaterThanOrEqual(120);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(4);
   });
 
   it("pins the time provider beside google and random", () => {

@@ -603,9 +603,9 @@ describe("monitoring", () => {
     else expect(host).toBe(`\${replace(${addressOf(stack, "google_cloud_run_v2_service", () => true)}.uri, "https://", "")}`);
   });
 
-  it.each(ENVS)("%s: eight alert policies, each with a condition, and a notification channel where Slack is set", (name) => {
+  it.each(ENVS)("%s: 16 alert policies (8 platform, 4 on service events, 4 SLO burn rates), each with a condition, and a notification channel where Slack is set", (name) => {
     const policies = listOf(stacks[name], "google_monitoring_alert_policy");
-    expect(policies).toHaveLength(8);
+    expect(policies).toHaveLength(16);
     for (const policy of policies) {
       expect(policy.conditions.length, policy.display_name).toBeGreaterThan(0);
       expect(policy.notification_channels.length > 0, policy.display_name).toBe(name !== "dev");
@@ -620,7 +620,9 @@ describe("monitoring", () => {
     const critical = policies.filter((policy) => policy.severity === "CRITICAL");
     expect(critical.map((policy) => policy.display_name.split(": ")[1]).sort()).toEqual([
       "5xx responses above 5%",
+      "Availability SLO fast burn",
       "Database connections near exhaustion",
+      "MCP latency SLO fast burn",
       "Service down (uptime check failing)",
     ]);
     for (const policy of policies.filter((p) => p.severity === "WARNING")) expect(policy.notification_channels).toEqual([slack]);
@@ -668,11 +670,11 @@ describe("monitoring", () => {
 
   it.each(ENVS)("%s: external API failures come from the service's structured error event", (name) => {
     const stack = stacks[name];
-    const metric = single(stack, "google_logging_metric");
-    expect(metric.filter).toContain('jsonPayload.event="external_api_error"');
+    const isErrorCounter = (metric: Json) => metric.filter.includes('jsonPayload.event="external_api_error"') && !metric.value_extractor;
+    const metric = listOf(stack, "google_logging_metric").find(isErrorCounter);
     expect(metric.filter).toContain(`resource.labels.service_name="pierre-${name}"`);
     const condition = conditionOf(stack, "External API failures").condition_threshold;
-    expect(condition.filter).toContain(`logging.googleapis.com/user/\${${addressOf(stack, "google_logging_metric", () => true)}.name}`);
+    expect(condition.filter).toContain(`logging.googleapis.com/user/\${${addressOf(stack, "google_logging_metric", isErrorCounter)}.name}`);
   });
 });
 

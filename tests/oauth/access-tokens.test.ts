@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Keyring } from "../../service/crypto/envelope.js";
 import type { OAuth } from "../../service/oauth/index.js";
 import { SigningKeys } from "../../service/oauth/signing-keys.js";
+import { captureLogger } from "../logging/capture.js";
 import { runScript } from "../support/process.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { authorizationCode, closeWithoutErrors, createMember, exchangeCode, otherInstance, readJson, registerPublicClient, type TokenBody } from "./support.js";
@@ -17,7 +18,7 @@ let token: string;
 let claims: jwt.JwtPayload;
 
 function signingKeys(): SigningKeys {
-  return new SigningKeys(server.pool, new Keyring(server.pool, server.config.encryptionMasterKey!));
+  return new SigningKeys(server.pool, new Keyring(server.pool, server.config.encryptionMasterKey!), captureLogger().logger);
 }
 
 async function jwks(): Promise<string[]> {

@@ -33,7 +33,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const stream = new PassThrough();
   const rawLogs: string[] = [];
   stream.on("data", (chunk: Buffer) => rawLogs.push(...chunk.toString("utf8").split("\n").filter(Boolean)));
-  const logger = createLogger({ level: "debug", stream });
+  // As on Cloud Run, where GOOGLE_CLOUD_PROJECT is set: traces are written as projects/<id>/traces/<trace>.
+  const logger = createLogger({ level: "debug", stream, projectId: env.GOOGLE_CLOUD_PROJECT });
 
   // The issuer (PUBLIC_BASE_URL) names the port, so it is chosen before the server starts.
   const port = env.PORT ?? String(await freePort());
