@@ -21,6 +21,8 @@ export interface ServiceGraph {
   /** For the rate-limit counters only (asynchronous commit, see db/pool.ts). */
   counterPool: pg.Pool;
   outages: OutageLog;
+  /** Envelope encryption; absent only when no master key is configured (tests of other parts). */
+  keyring: Keyring | undefined;
   signingKeys: SigningKeys;
   accessTokens: AccessTokens;
   grants: Grants;
@@ -52,6 +54,7 @@ export function composeService(config: Config, logger: Logger, pools: ServicePoo
     pool,
     counterPool,
     outages,
+    keyring,
     signingKeys,
     accessTokens,
     grants,

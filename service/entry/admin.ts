@@ -14,6 +14,8 @@ import { TIERS } from "../identity/tiers.js";
 import { createLogger } from "../logging/index.js";
 import { addMembership, createUser, findUserByEmail } from "../identity/users.js";
 import type { SigningKeys } from "../oauth/signing-keys.js";
+import type { Keyring } from "../crypto/envelope.js";
+import { replaceLocalMasterKey } from "../crypto/local-master-key.js";
 import { resolveRuntime } from "../runtime.js";
 
 const USAGE = `usage: npm run admin -- <command> [options]
@@ -26,6 +28,8 @@ const USAGE = `usage: npm run admin -- <command> [options]
   list-api-keys    --tenant SLUG [--email E]
   revoke-api-key   --tenant SLUG --prefix pk_live_XXXXXXXX
   rotate-signing-key                                          new OAuth signing key now; the old one verifies ~75 min more
+  rotate-master-key --new-key BASE64                          re-wrap every data key under a new master key (then deploy it
+                                                              as TOKEN_ENCRYPTION_KEY; a local run's master.key is replaced)
 
 Passwords not given are generated and printed once. API keys are printed once; only a hash is stored.`;
 
@@ -36,12 +40,15 @@ const role = z.enum(["owner", "admin", "member"]).default("member");
 const tier = z.enum(TIERS).optional();
 const password = z.string().min(10, "at least 10 characters").optional();
 const positive = z.coerce.number().int().positive().optional();
-const STRING_FLAGS = ["email", "tenant", "password", "slug", "name", "tier", "role", "burst", "monthly", "expires-days", "prefix"];
+const STRING_FLAGS = ["email", "tenant", "password", "slug", "name", "tier", "role", "burst", "monthly", "expires-days", "prefix", "new-key"];
 
 interface Context {
   pool: Pool;
   passwordHashCost: number;
   signingKeys: SigningKeys;
+  keyring: Keyring;
+  /** Where the master key lives when TOKEN_ENCRYPTION_KEY is not set (a local run). */
+  localMasterKeyDir: string | undefined;
 }
 
 class UsageError extends Error {}
@@ -123,6 +130,20 @@ const commands = {
   }),
 
   "rotate-signing-key": command(z.object({}), ({ signingKeys }) => signingKeys.rotate()),
+
+  "rotate-master-key": command(
+    z.object({
+      "new-key": z
+        .string()
+        .transform((value) => Buffer.from(value, "base64"))
+        .refine((key) => key.length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)"),
+    }),
+    async ({ keyring, localMasterKeyDir }, args) => {
+      const rewrapped = await keyring.rotateMasterKey(args["new-key"]);
+      if (localMasterKeyDir) await replaceLocalMasterKey(localMasterKeyDir, args["new-key"]);
+      return { rewrappedDataKeys: rewrapped, next: localMasterKeyDir ? "master.key replaced" : "set TOKEN_ENCRYPTION_KEY to the new key and redeploy" };
+    },
+  ),
 };
 
 async function requireTenant(db: Parameters<typeof findTenantBySlug>[0], tenantSlug: string) {
@@ -173,13 +194,20 @@ async function main(): Promise<number> {
     },
     strict: true,
   });
-  const runtime = await resolveRuntime(loadConfig(process.env), () => {});
+  const parsedConfig = loadConfig(process.env);
+  const runtime = await resolveRuntime(parsedConfig, () => {});
   const { config } = runtime;
   // Its log lines (warnings only) go to stderr, its results to stdout. Pools connect only as used.
   const service = composeService(config, createLogger({ level: "warn", stream: process.stderr }));
   try {
     await migrate(service.pool);
-    await commands[name as keyof typeof commands]({ pool: service.pool, passwordHashCost: config.passwordHashCost, signingKeys: service.signingKeys }, values);
+    await commands[name as keyof typeof commands]({
+      pool: service.pool,
+      passwordHashCost: config.passwordHashCost,
+      signingKeys: service.signingKeys,
+      keyring: service.keyring!,
+      localMasterKeyDir: parsedConfig.encryptionMasterKey ? undefined : config.dataDir,
+    }, values);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
