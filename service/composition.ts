@@ -6,6 +6,7 @@ import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "./config.js";
 import { Keyring } from "./crypto/envelope.js";
+import { createFitnessServices, type FitnessServices } from "./fitness/index.js";
 import { createOutageLog, isDatabaseUnavailable, type OutageLog } from "./db/outage.js";
 import { createServicePools, type ServicePools } from "./db/pool.js";
 import { AccessTokens } from "./oauth/access-tokens.js";
@@ -28,6 +29,8 @@ export interface ServiceGraph {
   grants: Grants;
   oauth: OAuth;
   rateLimiter: RateLimiter;
+  /** Providers, token vault, connect flow, sync; absent without a master key (tokens cannot be stored). */
+  fitness: FitnessServices | undefined;
   /** Ends the pools; what uses them must have stopped first. */
   close(): Promise<void>;
 }
@@ -60,6 +63,7 @@ export function composeService(config: Config, logger: Logger, pools: ServicePoo
     grants,
     oauth: createOAuth({ config, pool, logger, signingKeys, accessTokens, grants }),
     rateLimiter: createRateLimiter({ pool: counterPool, logger, outages }),
+    fitness: keyring && createFitnessServices({ config, pool, keyring, logger }),
     close: async () => {
       await Promise.all([pool.end(), counterPool.end()]);
     },

@@ -2,7 +2,7 @@
 // shared by every request.
 import type { ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
 import { listOwnApiKeys } from "./api-keys.js";
-import { getConnectionStatus } from "./connections.js";
+import { connectProvider, disconnectProvider, getConnectionStatus } from "./connections.js";
 import type { McpTool } from "./tool.js";
 import { whoami } from "./whoami.js";
 
@@ -19,7 +19,7 @@ export function createToolCatalog(tools: McpTool[]): ToolCatalog {
   return { find: (name) => byName.get(name), listResult };
 }
 
-export const PIERRE_TOOLS: McpTool[] = [whoami, getConnectionStatus, listOwnApiKeys];
+export const PIERRE_TOOLS: McpTool[] = [whoami, getConnectionStatus, listOwnApiKeys, connectProvider, disconnectProvider];
 
 // Shared between concurrent requests: freezing makes an accidental mutation fail loudly.
 function deepFreeze<T>(value: T): T {
