@@ -1,5 +1,5 @@
 // The fitness layer's collaborators, built once by the composition root: the provider registry (with the
-// outbound observer and the shared rate-limit sink), the token vault and the connect flow.
+// outbound observer and the shared rate-limit sink), the token vault, the connect flow and sync.
 import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "../config.js";
@@ -7,13 +7,17 @@ import type { Keyring } from "../crypto/envelope.js";
 import { logOutboundCalls } from "../providers/call-log.js";
 import { createProviderRegistry, type ProviderRegistry } from "../providers/index.js";
 import { realOutboundDeps } from "../providers/outbound.js";
+import { createTokenAccess } from "./access.js";
 import { createConnectService, type ConnectService } from "./connect.js";
+import { recordRateLimit } from "./rate-limits.js";
+import { createSyncService, type SyncService } from "./sync.js";
 import { TokenVault } from "./token-vault.js";
 
 export interface FitnessServices {
   registry: ProviderRegistry;
   vault: TokenVault;
   connect: ConnectService;
+  sync: SyncService;
 }
 
 export interface FitnessDeps {
@@ -24,8 +28,15 @@ export interface FitnessDeps {
 }
 
 export function createFitnessServices({ config, pool, keyring, logger }: FitnessDeps): FitnessServices {
-  const registry = createProviderRegistry(config.providers, realOutboundDeps({ observer: logOutboundCalls(logger) }));
+  const outbound = realOutboundDeps({
+    observer: logOutboundCalls(logger),
+    // Shared with every instance; a lost write only means one more call to a provider that will say wait again.
+    onRateLimit: (state) => void recordRateLimit(pool, state).catch((error: unknown) => logger.warn("storing provider rate-limit state failed", { error })),
+  });
+  const registry = createProviderRegistry(config.providers, outbound);
   const vault = new TokenVault(keyring);
   const connect = createConnectService({ pool, keyring, vault, registry, redirectBase: config.providerRedirectBase });
-  return { registry, vault, connect };
+  const access = createTokenAccess({ pool, vault, registry, now: Date.now });
+  const sync = createSyncService({ pool, registry, access, logger, now: Date.now });
+  return { registry, vault, connect, sync };
 }
