@@ -106,4 +106,14 @@ describe("connect flow driven like a browser", () => {
     expect(result.isError).toBe(true);
     expect((result.content as { text: string }[])[0]!.text).toMatch(/Invalid arguments for connect_provider/);
   });
+
+  it("disconnects: revokes at the provider, deletes the tokens and the connection", async () => {
+    const deauthorizations = stack.strava.calls("oauth.deauthorize");
+    const result = await client.callTool({ name: "disconnect_provider", arguments: { provider: "strava" } });
+    expect(result.structuredContent).toEqual({ provider: "strava", disconnected: true, revokedAtProvider: true });
+    expect(stack.strava.calls("oauth.deauthorize") - deauthorizations).toBe(1);
+    expect(await connectionOf("strava")).toBeUndefined();
+    const { rows } = await stack.server.pool.query("SELECT count(*)::int AS n FROM user_oauth_tokens WHERE user_id = $1 AND provider = 'strava'", [ann.user.id]);
+    expect(rows[0].n).toBe(0);
+  });
 });
