@@ -1,4 +1,5 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mcpClient } from "../support/fitness-server.js";
@@ -14,7 +15,7 @@ let bobActivityId: string;
 let annActivityId: string;
 
 const call = async (client: Client, name: string, args: Record<string, unknown>) => {
-  const result = await client.callTool({ name, arguments: args });
+  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
   return { ...result, text: (result.content as { text: string }[]).map((c) => c.text).join("\n") };
 };
 
