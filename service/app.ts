@@ -3,6 +3,7 @@ import cors from "cors";
 import express from "express";
 import type { ServiceGraph } from "./composition.js";
 import { errorHandler, notFound } from "./http/errors.js";
+import { notificationsRouter } from "./fitness/notifications-route.js";
 import { fitnessRouter } from "./fitness/routes.js";
 import { healthRouter } from "./http/health.js";
 import { securityHeaders } from "./http/security-headers.js";
@@ -31,7 +32,10 @@ export function createApp({ config, pool, logger, outages, oauth, rateLimiter, f
   app.use(healthRouter(pool));
   // The hot path first, so its requests skip matching every OAuth route.
   app.use(mcpRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken, outages, fitness }));
-  if (fitness) app.use(fitnessRouter({ connect: fitness.connect, rateLimiter }));
+  if (fitness) {
+    app.use(fitnessRouter({ connect: fitness.connect, rateLimiter }));
+    app.use(notificationsRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken, events: fitness.events }));
+  }
   app.use("/oauth2/authorize", perIpRateLimit(rateLimiter, "oauth2-authorize", OAUTH_PER_IP_LIMITS.authorize));
   app.use("/oauth2/token", perIpRateLimit(rateLimiter, "oauth2-token", OAUTH_PER_IP_LIMITS.token));
   app.use("/oauth2/register", perIpRateLimit(rateLimiter, "oauth2-register", OAUTH_PER_IP_LIMITS.register));

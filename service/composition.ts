@@ -51,6 +51,7 @@ export function composeService(config: Config, logger: Logger, pools: ServicePoo
   const signingKeys = new SigningKeys(pool, keyring);
   const accessTokens = new AccessTokens(config, pool, signingKeys);
   const grants = new Grants(pool, accessTokens);
+  const fitness = keyring && createFitnessServices({ config, pool, keyring, logger });
   return {
     config,
     logger,
@@ -63,8 +64,10 @@ export function composeService(config: Config, logger: Logger, pools: ServicePoo
     grants,
     oauth: createOAuth({ config, pool, logger, signingKeys, accessTokens, grants }),
     rateLimiter: createRateLimiter({ pool: counterPool, logger, outages }),
-    fitness: keyring && createFitnessServices({ config, pool, keyring, logger }),
+    fitness,
     close: async () => {
+      // The notification listener holds a pool connection until closed.
+      await fitness?.events.close();
       await Promise.all([pool.end(), counterPool.end()]);
     },
   };

@@ -1,5 +1,5 @@
 // The fitness layer's collaborators, built once by the composition root: the provider registry (with the
-// outbound observer and the shared rate-limit sink), the token vault, the connect flow and sync.
+// outbound observer and the shared rate-limit sink), the token vault, the connect flow, sync and the cross-instance connection events.
 import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "../config.js";
@@ -9,6 +9,7 @@ import { createProviderRegistry, type ProviderRegistry } from "../providers/inde
 import { realOutboundDeps } from "../providers/outbound.js";
 import { createTokenAccess } from "./access.js";
 import { createConnectService, type ConnectService } from "./connect.js";
+import { createConnectionEvents, type ConnectionEvents } from "./notifier.js";
 import { recordRateLimit } from "./rate-limits.js";
 import { createSyncService, type SyncService } from "./sync.js";
 import { TokenVault } from "./token-vault.js";
@@ -18,6 +19,8 @@ export interface FitnessServices {
   vault: TokenVault;
   connect: ConnectService;
   sync: SyncService;
+  /** Connection events from every instance, for the notification streams. Close before the pool ends. */
+  events: ConnectionEvents;
 }
 
 export interface FitnessDeps {
@@ -38,5 +41,5 @@ export function createFitnessServices({ config, pool, keyring, logger }: Fitness
   const connect = createConnectService({ pool, keyring, vault, registry, redirectBase: config.providerRedirectBase });
   const access = createTokenAccess({ pool, vault, registry, now: Date.now });
   const sync = createSyncService({ pool, registry, access, logger, now: Date.now });
-  return { registry, vault, connect, sync };
+  return { registry, vault, connect, sync, events: createConnectionEvents(pool, logger) };
 }

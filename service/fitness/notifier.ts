@@ -2,6 +2,8 @@
 // transaction (delivered at commit); every instance LISTENs on one dedicated connection and hands each
 // event to the streams of that user open on it. Process memory alone would miss a callback that lands
 // on another instance behind the load balancer.
+import type pg from "pg";
+import type { Logger } from "winston";
 import type { Queryable } from "../db/pool.js";
 import type { ConnectionStatus, Owner } from "./connections.js";
 import type { ProviderId } from "./model.js";
@@ -15,4 +17,87 @@ export interface ConnectionEvent extends Owner {
 
 export async function publishConnectionEvent(db: Queryable, event: ConnectionEvent): Promise<void> {
   await db.query("SELECT pg_notify($1, $2)", [CONNECTION_CHANNEL, JSON.stringify(event)]);
+}
+
+export type ConnectionEventHandler = (event: ConnectionEvent) => void;
+
+export interface ConnectionEvents {
+  /** Calls `handler` for every event of this owner, from any instance; returns the unsubscribe. */
+  subscribe(owner: Owner, handler: ConnectionEventHandler): Promise<() => void>;
+  close(): Promise<void>;
+}
+
+const ownerKey = (owner: Owner) => `${owner.tenantId}|${owner.userId}`;
+const RECONNECT_DELAY_MS = 1_000;
+
+/**
+ * LISTENs on one connection of its own (checked out of the pool for good, so it authenticates exactly as
+ * the pool does), opened with the first subscriber: an instance nobody streams from holds none.
+ */
+export function createConnectionEvents(pool: pg.Pool, logger: Logger): ConnectionEvents {
+  const handlers = new Map<string, Set<ConnectionEventHandler>>();
+  let listening: Promise<pg.PoolClient> | undefined;
+  let closed = false;
+
+  function dispatch(message: pg.Notification): void {
+    if (message.channel !== CONNECTION_CHANNEL || !message.payload) return;
+    let event: ConnectionEvent;
+    try {
+      event = JSON.parse(message.payload) as ConnectionEvent;
+    } catch {
+      return;
+    }
+    for (const handler of handlers.get(ownerKey(event)) ?? []) handler(event);
+  }
+
+  function listen(): Promise<pg.PoolClient> {
+    listening ??= (async () => {
+      const client = await pool.connect();
+      client.on("notification", dispatch);
+      client.on("error", (error) => {
+        // The connection is gone: hand it back as broken and listen again while anyone is subscribed.
+        logger.warn("notification listener lost its database connection", { error });
+        client.removeListener("notification", dispatch);
+        client.release(error);
+        listening = undefined;
+        if (!closed && handlers.size > 0) setTimeout(() => void listen().catch(() => undefined), RECONNECT_DELAY_MS).unref();
+      });
+      await client.query(`LISTEN ${CONNECTION_CHANNEL}`);
+      return client;
+    })().catch((error: unknown) => {
+      listening = undefined;
+      throw error;
+    });
+    return listening;
+  }
+
+  return {
+    async subscribe(owner, handler) {
+      const key = ownerKey(owner);
+      const set = handlers.get(key) ?? new Set();
+      set.add(handler);
+      handlers.set(key, set);
+      try {
+        await listen();
+      } catch (error) {
+        set.delete(handler);
+        if (set.size === 0) handlers.delete(key);
+        throw error;
+      }
+      return () => {
+        set.delete(handler);
+        if (set.size === 0) handlers.delete(key);
+      };
+    },
+    async close() {
+      closed = true;
+      const client = await listening?.catch(() => undefined);
+      listening = undefined;
+      if (client) {
+        client.removeListener("notification", dispatch);
+        await client.query(`UNLISTEN ${CONNECTION_CHANNEL}`).catch(() => undefined);
+        client.release();
+      }
+    },
+  };
 }

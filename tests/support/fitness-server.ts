@@ -82,3 +82,55 @@ export async function browse(url: string): Promise<Response> {
   }
   throw new Error("too many redirects");
 }
+
+export interface EventStream {
+  response: Response;
+  /** Everything received so far. */
+  text(): string;
+  /** Resolves once the received text matches `pattern`; rejects after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  close(): void;
+}
+
+/** Opens GET /api/notifications/stream on `server` like an EventSource with an API key would. */
+export async function openEventStream(server: TestServer, apiKey: string): Promise<EventStream> {
+  const abort = new AbortController();
+  const response = await fetch(`${server.url}/api/notifications/stream`, { headers: { "X-API-Key": apiKey, accept: "text/event-stream" }, signal: abort.signal });
+  let received = "";
+  const waiters = new Set<() => void>();
+  if (response.ok && response.body) {
+    void (async () => {
+      const decoder = new TextDecoder();
+      try {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          received += decoder.decode(chunk, { stream: true });
+          for (const wake of waiters) wake();
+        }
+      } catch {
+        // aborted
+      }
+    })();
+  }
+  return {
+    response,
+    text: () => received,
+    waitFor(pattern, timeoutMs = 5_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(received);
+          if (!match) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(match[0]);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no ${pattern} in the stream; received: ${JSON.stringify(received)}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    close: () => abort.abort(),
+  };
+}
