@@ -21,15 +21,18 @@ export interface Connection extends Owner {
   connectedAt: Date | null;
   lastSyncAt: Date | null;
   lastError: string | null;
+  /** When the cached data was last synced (provider_sync_state), read along so a fresh cache costs no second query. */
+  syncedAt: Date | null;
 }
 
-const COLUMNS = `id, tenant_id AS "tenantId", user_id AS "userId", provider, status, external_user_id AS "externalUserId",
-  scopes, connected_at AS "connectedAt", last_sync_at AS "lastSyncAt", last_error AS "lastError"`;
+const COLUMNS = `c.id, c.tenant_id AS "tenantId", c.user_id AS "userId", c.provider, c.status, c.external_user_id AS "externalUserId",
+  c.scopes, c.connected_at AS "connectedAt", c.last_sync_at AS "lastSyncAt", c.last_error AS "lastError", s.activities_synced_at AS "syncedAt"`;
+const FROM = "provider_connections c LEFT JOIN provider_sync_state s ON s.connection_id = c.id";
 
 export async function listConnections(db: Queryable, owner: Owner): Promise<Connection[]> {
   const { rows } = await db.query<Connection>({
     name: "fitness-list-connections",
-    text: `SELECT ${COLUMNS} FROM provider_connections WHERE tenant_id = $1 AND user_id = $2`,
+    text: `SELECT ${COLUMNS} FROM ${FROM} WHERE c.tenant_id = $1 AND c.user_id = $2`,
     values: [owner.tenantId, owner.userId],
   });
   return rows;
@@ -38,7 +41,7 @@ export async function listConnections(db: Queryable, owner: Owner): Promise<Conn
 export async function findConnection(db: Queryable, owner: Owner, provider: ProviderId): Promise<Connection | undefined> {
   const { rows } = await db.query<Connection>({
     name: "fitness-find-connection",
-    text: `SELECT ${COLUMNS} FROM provider_connections WHERE tenant_id = $1 AND user_id = $2 AND provider = $3`,
+    text: `SELECT ${COLUMNS} FROM ${FROM} WHERE c.tenant_id = $1 AND c.user_id = $2 AND c.provider = $3`,
     values: [owner.tenantId, owner.userId, provider],
   });
   return rows[0];
@@ -51,18 +54,22 @@ export async function saveConnected(
   provider: ProviderId,
   grant: { externalUserId: string | null; scopes: string[] },
 ): Promise<Connection> {
-  const { rows } = await db.query<Connection>(
-    `INSERT INTO provider_connections (tenant_id, user_id, provider, status, external_user_id, scopes, connected_at)
+  const { rows } = await db.query<Omit<Connection, "syncedAt">>(
+    `INSERT INTO provider_connections AS c (tenant_id, user_id, provider, status, external_user_id, scopes, connected_at)
      VALUES ($1, $2, $3, 'connected', $4, $5, now())
      ON CONFLICT (tenant_id, user_id, provider) DO UPDATE SET status = 'connected', external_user_id = EXCLUDED.external_user_id,
-       scopes = CASE WHEN cardinality(EXCLUDED.scopes) > 0 THEN EXCLUDED.scopes ELSE provider_connections.scopes END,
+       scopes = CASE WHEN cardinality(EXCLUDED.scopes) > 0 THEN EXCLUDED.scopes ELSE c.scopes END,
        connected_at = now(), last_error = NULL, updated_at = now()
-     RETURNING ${COLUMNS}`,
+     RETURNING ${COLUMNS.replace(', s.activities_synced_at AS "syncedAt"', "")}`,
     [owner.tenantId, owner.userId, provider, grant.externalUserId, grant.scopes],
   );
   const connection = rows[0]!;
-  await db.query("INSERT INTO provider_sync_state (connection_id) VALUES ($1) ON CONFLICT (connection_id) DO NOTHING", [connection.id]);
-  return connection;
+  const { rows: state } = await db.query<{ syncedAt: Date | null }>(
+    `INSERT INTO provider_sync_state (connection_id) VALUES ($1) ON CONFLICT (connection_id) DO UPDATE SET updated_at = now()
+     RETURNING activities_synced_at AS "syncedAt"`,
+    [connection.id],
+  );
+  return { ...connection, syncedAt: state[0]!.syncedAt };
 }
 
 export async function markStatus(db: Queryable, connectionId: string, status: ConnectionStatus, lastError: string | null): Promise<void> {

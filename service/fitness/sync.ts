@@ -100,11 +100,14 @@ export function createSyncService(deps: SyncDeps): SyncService {
 
   async function ensureFresh(connection: Connection): Promise<Freshness> {
     if (connection.status === "reauthorization_required") throw new ReauthorizationRequiredError(connection.provider, "token", null);
+    const isFresh = (at: Date | null) => at !== null && deps.now() - at.getTime() < LIFETIMES_MS.activityList;
+    // The hot path: the connection was read with its sync time, so a fresh cache costs no query here.
+    if (isFresh(connection.syncedAt)) return { syncedAt: connection.syncedAt, fresh: true, freshDataAvailableAt: null, note: null };
     const provider = deps.registry.get(connection.provider);
     const state = await readSyncState(deps.pool, connection.id);
     const syncedAt = state?.syncedAt ?? null;
     if (!provider || !state) return stale(syncedAt, null, `${connection.provider} is not available on this server; showing cached data`);
-    if (syncedAt && deps.now() - syncedAt.getTime() < LIFETIMES_MS.activityList) return { syncedAt, fresh: true, freshDataAvailableAt: null, note: null };
+    if (isFresh(syncedAt)) return { syncedAt, fresh: true, freshDataAvailableAt: null, note: null };
 
     const blocked = await blockedUntil(deps.pool, connection.provider);
     if (blocked) return stale(syncedAt, blocked, `${connection.provider} asked us to wait (rate limit); showing data cached before that`);
@@ -115,8 +118,7 @@ export function createSyncService(deps: SyncDeps): SyncService {
       await waitForOtherSync(connection);
       const after = await readSyncState(deps.pool, connection.id);
       const at = after?.syncedAt ?? null;
-      const fresh = at !== null && deps.now() - at.getTime() < LIFETIMES_MS.activityList;
-      return fresh ? { syncedAt: at, fresh, freshDataAvailableAt: null, note: null } : stale(at, null, "a sync is still running; showing cached data");
+      return isFresh(at) ? { syncedAt: at, fresh: true, freshDataAvailableAt: null, note: null } : stale(at, null, "a sync is still running; showing cached data");
     }
     try {
       const gathered = await deps.access.withAuth(connection, (auth) => gather(provider, auth, leased));
