@@ -54,6 +54,22 @@ export async function saveActivityDetail(db: Queryable, owner: Owner, activityId
   );
 }
 
+/**
+ * Streams some providers put in their lists (Garmin's activity details carry samples and laps): stored like
+ * a detail read, so get_activity needs no call the provider does not offer. After upsertActivities.
+ */
+export async function saveListedDetail(db: Queryable, connection: Stored, activity: Activity & { streams: ActivityStreams }): Promise<void> {
+  const s = activity.streams;
+  await db.query(
+    `WITH target AS (UPDATE fitness_activities SET detail_fetched_at = now() WHERE connection_id = $1 AND external_id = $2 RETURNING id, tenant_id, user_id)
+     INSERT INTO fitness_activity_streams (activity_id, tenant_id, user_id, time_seconds, heart_rate, power_watts, speed_mps, altitude_meters)
+     SELECT id, tenant_id, user_id, $3, $4, $5, $6, $7 FROM target
+     ON CONFLICT (activity_id) DO UPDATE SET time_seconds = EXCLUDED.time_seconds, heart_rate = EXCLUDED.heart_rate,
+       power_watts = EXCLUDED.power_watts, speed_mps = EXCLUDED.speed_mps, altitude_meters = EXCLUDED.altitude_meters`,
+    [connection.id, activity.id, s.timeSeconds, s.heartRate ?? null, s.powerWatts ?? null, s.speedMps ?? null, s.altitudeMeters ?? null],
+  );
+}
+
 export async function upsertSleep(db: Queryable, connection: Stored, records: SleepRecord[]): Promise<void> {
   if (records.length === 0) return;
   await db.query(

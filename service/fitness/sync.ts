@@ -12,7 +12,7 @@ import { ProviderError, RateLimitedError, ReauthorizationRequiredError, Unsuppor
 import type { ProviderRegistry } from "../providers/index.js";
 import type { FitnessProvider, ProviderAuth } from "../providers/types.js";
 import type { TokenAccess } from "./access.js";
-import { findStreams, saveActivityDetail, upsertActivities, upsertHrv, upsertSleep, type StoredActivity } from "./activity-store.js";
+import { findStreams, saveActivityDetail, saveListedDetail, upsertActivities, upsertHrv, upsertSleep, type StoredActivity } from "./activity-store.js";
 import { markStatus, markSynced, type Connection } from "./connections.js";
 import type { Activity, ActivityStreams, AthleteProfile, HrvRecord, Lap, SleepRecord } from "./model.js";
 import { blockedUntil, recordRateLimit } from "./rate-limits.js";
@@ -124,6 +124,7 @@ export function createSyncService(deps: SyncDeps): SyncService {
       const gathered = await deps.access.withAuth(connection, (auth) => gather(provider, auth, leased));
       await withTransaction(deps.pool, async (db) => {
         await upsertActivities(db, connection, gathered.activities);
+        for (const activity of gathered.activities) if (activity.streams) await saveListedDetail(db, connection, { ...activity, streams: activity.streams });
         await upsertSleep(db, connection, gathered.sleep);
         await upsertHrv(db, connection, gathered.hrv);
         await saveSynced(db, connection.id, { cursor: gathered.cursor, profile: gathered.profile });
