@@ -2,7 +2,7 @@
 // (one multi-row statement per table, arrays through unnest) so a two-year history stores in one round
 // trip per table; every read is scoped by tenant AND user, so another tenant's ids read as missing.
 import type { Queryable } from "../db/pool.js";
-import type { Connection, Owner } from "./connections.js";
+import { CONNECTIONS_JSON_SQL, connectionsFromJson, type Connection, type Owner } from "./connections.js";
 import type { Activity, ActivityStreams, HrvRecord, Lap, ProviderId, SleepRecord, Sport } from "./model.js";
 
 type Stored = Pick<Connection, "id" | "tenantId" | "userId" | "provider">;
@@ -137,6 +137,25 @@ export async function queryActivities(db: Queryable, owner: Owner, q: ActivityQu
     values: [owner.tenantId, owner.userId, q.provider ?? null, q.sport ?? null, q.from ?? null, q.to ?? null, q.after?.startTime ?? null, q.after?.id ?? null, q.limit],
   });
   return rows;
+}
+
+/**
+ * The owner's connections and a page of activities in one round trip (get_activities' hot path): when
+ * every connection turns out fresh, the page is the answer; otherwise the caller syncs and queries again.
+ */
+export async function queryActivitiesWithConnections(db: Queryable, owner: Owner, q: ActivityQuery): Promise<{ connections: Connection[]; activities: StoredActivity[] }> {
+  const { rows } = await db.query<{ connections: Parameters<typeof connectionsFromJson>[0]; activities: StoredActivity[] }>({
+    name: "fitness-query-activities-with-connections",
+    text: `SELECT ${CONNECTIONS_JSON_SQL} AS connections,
+       (SELECT coalesce(json_agg(a ORDER BY a."startTime" DESC, a.id DESC), '[]') FROM (
+         SELECT ${ACTIVITY_COLUMNS}, NULL AS laps, NULL AS "detailFetchedAt" FROM fitness_activities
+         WHERE tenant_id = $1 AND user_id = $2 AND ($3::text IS NULL OR provider = $3) AND ($4::text IS NULL OR sport = $4)
+           AND ($5::timestamptz IS NULL OR start_time >= $5) AND ($6::timestamptz IS NULL OR start_time <= $6)
+           AND ($7::timestamptz IS NULL OR (start_time, id) < ($7, $8::uuid))
+         ORDER BY start_time DESC, id DESC LIMIT $9) a) AS activities`,
+    values: [owner.tenantId, owner.userId, q.provider ?? null, q.sport ?? null, q.from ?? null, q.to ?? null, q.after?.startTime ?? null, q.after?.id ?? null, q.limit],
+  });
+  return { connections: connectionsFromJson(rows[0]!.connections), activities: rows[0]!.activities };
 }
 
 export async function findActivity(db: Queryable, owner: Owner, id: string): Promise<StoredActivity | undefined> {

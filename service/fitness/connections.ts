@@ -29,6 +29,22 @@ const COLUMNS = `c.id, c.tenant_id AS "tenantId", c.user_id AS "userId", c.provi
   c.scopes, c.connected_at AS "connectedAt", c.last_sync_at AS "lastSyncAt", c.last_error AS "lastError", s.activities_synced_at AS "syncedAt"`;
 const FROM = "provider_connections c LEFT JOIN provider_sync_state s ON s.connection_id = c.id";
 
+/**
+ * The owner's connections as one JSON array ($1 tenant, $2 user), for a statement that reads them along with
+ * other data in one round trip; connectionsFromJson turns it back into Connection values.
+ */
+export const CONNECTIONS_JSON_SQL = `(SELECT coalesce(json_agg(json_build_object('id', c.id, 'tenantId', c.tenant_id, 'userId', c.user_id,
+  'provider', c.provider, 'status', c.status, 'externalUserId', c.external_user_id, 'scopes', c.scopes, 'connectedAt', c.connected_at,
+  'lastSyncAt', c.last_sync_at, 'lastError', c.last_error, 'syncedAt', s.activities_synced_at)), '[]') FROM ${FROM}
+  WHERE c.tenant_id = $1 AND c.user_id = $2)`;
+
+type Json<T> = { [K in keyof T]: T[K] extends Date | null ? string | null : T[K] };
+const date = (value: string | null) => (value === null ? null : new Date(value));
+
+export function connectionsFromJson(rows: Json<Connection>[]): Connection[] {
+  return rows.map((r) => ({ ...r, connectedAt: date(r.connectedAt), lastSyncAt: date(r.lastSyncAt), syncedAt: date(r.syncedAt) }));
+}
+
 export async function listConnections(db: Queryable, owner: Owner): Promise<Connection[]> {
   const { rows } = await db.query<Connection>({
     name: "fitness-list-connections",

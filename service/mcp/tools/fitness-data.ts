@@ -1,6 +1,6 @@
 // Read tools over the synced fitness data: activities (list and one), the athlete, totals, sleep.
 import { z } from "zod";
-import { activityTotals, findActivity, querySleep, queryActivities } from "../../fitness/activity-store.js";
+import { activityTotals, findActivity, querySleep, queryActivities, queryActivitiesWithConnections } from "../../fitness/activity-store.js";
 import { activitySchema, athleteProfileSchema, providerIdSchema, sleepRecordSchema, sportSchema, STREAM_KEYS } from "../../fitness/model.js";
 import { summarizeStreams } from "../../fitness/stream-summary.js";
 import { decodeCursor, encodeCursor } from "../../providers/common.js";
@@ -53,10 +53,11 @@ export const getActivities = defineTool({
         throw new ToolError("cursor is not a nextCursor this tool returned; omit it to start from the newest activity");
       }
     }
-    const { sources } = await freshSources(context, input.provider);
-    const rows = await queryActivities(context.db, ownerOf(context), {
-      provider: input.provider, sport: input.sport, from: bound(input.from, false), to: bound(input.to, true), limit: input.limit + 1, after,
-    });
+    const query = { provider: input.provider, sport: input.sport, from: bound(input.from, false), to: bound(input.to, true), limit: input.limit + 1, after };
+    // Optimistic: connections and the page in one statement; queried again only when a sync just ran.
+    const read = await queryActivitiesWithConnections(context.db, ownerOf(context), query);
+    const { sources, synced } = await freshSources(context, input.provider, read.connections);
+    const rows = synced ? await queryActivities(context.db, ownerOf(context), query) : read.activities;
     const page = rows.slice(0, input.limit);
     const last = page[page.length - 1];
     return {

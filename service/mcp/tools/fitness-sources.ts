@@ -22,10 +22,18 @@ export const ownerOf = ({ principal }: ToolContext): Owner => ({ tenantId: princ
 const reconnect = (provider: ProviderId) =>
   `${PROVIDER_NAMES[provider]} must be reconnected: the authorization was revoked or has expired. Call connect_provider with provider "${provider}".`;
 
-/** The caller's usable connections (synced as needed) and how fresh each one's data is. */
-export async function freshSources(context: ToolContext, provider: ProviderId | undefined): Promise<{ connections: Connection[]; sources: Source[] }> {
+/**
+ * The caller's usable connections (synced as needed) and how fresh each one's data is. `synced`: some
+ * connection was synced just now, so data read before this call is out of date. `preloaded`: the
+ * connections when the caller read them already.
+ */
+export async function freshSources(
+  context: ToolContext,
+  provider: ProviderId | undefined,
+  preloaded?: Connection[],
+): Promise<{ connections: Connection[]; sources: Source[]; synced: boolean }> {
   const fitness = requireFitness(context);
-  const all = await listConnections(context.db, ownerOf(context));
+  const all = preloaded ?? (await listConnections(context.db, ownerOf(context)));
   const chosen = all.filter((c) => (provider === undefined || c.provider === provider) && c.status !== "disconnected");
   if (chosen.length === 0) {
     throw new ToolError(
@@ -34,10 +42,12 @@ export async function freshSources(context: ToolContext, provider: ProviderId | 
         : 'No fitness provider is connected. Call connect_provider (provider "synthetic" gives a demo athlete at once).',
     );
   }
+  let synced = false;
   const sources = await Promise.all(
     chosen.map(async (connection): Promise<Source> => {
       try {
         const f = await fitness.sync.ensureFresh(connection);
+        if (f.syncedAt?.getTime() !== connection.syncedAt?.getTime()) synced = true;
         return { provider: connection.provider, syncedAt: toIso(f.syncedAt), fresh: f.fresh, freshDataAvailableAt: toIso(f.freshDataAvailableAt), note: f.note };
       } catch (error) {
         if (!(error instanceof ReauthorizationRequiredError)) throw error;
@@ -46,7 +56,7 @@ export async function freshSources(context: ToolContext, provider: ProviderId | 
       }
     }),
   );
-  return { connections: chosen, sources };
+  return { connections: chosen, sources, synced };
 }
 
 /** The sentences about stale sources, for a summary. */
