@@ -43,9 +43,18 @@ export function notificationsRouter(deps: NotificationsRouterDeps): Router {
     if (!rateLimit.allowed) return refuse(res, 429, "rate_limited", { "Retry-After": String(rateLimit.retryAfterSeconds) });
 
     const { principal } = auth;
-    const unsubscribe = await deps.events.subscribe({ tenantId: principal.tenant.id, userId: principal.userId }, (event) => {
-      res.write(`event: connection\ndata: ${JSON.stringify({ provider: event.provider, status: event.status })}\n\n`);
-    });
+    let unsubscribe: () => void;
+    try {
+      unsubscribe = await deps.events.subscribe(
+        { tenantId: principal.tenant.id, userId: principal.userId },
+        (event) => void res.write(`event: connection\ndata: ${JSON.stringify({ provider: event.provider, status: event.status })}\n\n`),
+        () => res.end(),
+      );
+    } catch (error) {
+      // Shutting down, or the database cannot be reached for LISTEN: the client retries, perhaps elsewhere.
+      res.locals.log.warn("notification stream refused", { error });
+      return refuse(res, 503, "unavailable", { "Retry-After": "5" });
+    }
     res.status(200).set({
       "Content-Type": "text/event-stream",
       "Cache-Control": "no-store",

@@ -22,8 +22,13 @@ export async function publishConnectionEvent(db: Queryable, event: ConnectionEve
 export type ConnectionEventHandler = (event: ConnectionEvent) => void;
 
 export interface ConnectionEvents {
-  /** Calls `handler` for every event of this owner, from any instance; returns the unsubscribe. */
-  subscribe(owner: Owner, handler: ConnectionEventHandler): Promise<() => void>;
+  /**
+   * Calls `handler` for every event of this owner, from any instance, and `ended` once if the events close
+   * first (the instance is shutting down: end the stream so the client reconnects elsewhere). Returns the
+   * unsubscribe.
+   */
+  subscribe(owner: Owner, handler: ConnectionEventHandler, ended: () => void): Promise<() => void>;
+  /** Ends every subscription and the listener; idempotent. Called before the server drains. */
   close(): Promise<void>;
 }
 
@@ -36,6 +41,7 @@ const RECONNECT_DELAY_MS = 1_000;
  */
 export function createConnectionEvents(pool: pg.Pool, logger: Logger): ConnectionEvents {
   const handlers = new Map<string, Set<ConnectionEventHandler>>();
+  const endings = new Map<ConnectionEventHandler, () => void>();
   let listening: Promise<pg.PoolClient> | undefined;
   let closed = false;
 
@@ -72,25 +78,31 @@ export function createConnectionEvents(pool: pg.Pool, logger: Logger): Connectio
   }
 
   return {
-    async subscribe(owner, handler) {
+    async subscribe(owner, handler, ended) {
+      if (closed) throw new Error("connection events are closed");
       const key = ownerKey(owner);
       const set = handlers.get(key) ?? new Set();
       set.add(handler);
       handlers.set(key, set);
+      endings.set(handler, ended);
       try {
         await listen();
       } catch (error) {
-        set.delete(handler);
-        if (set.size === 0) handlers.delete(key);
+        unsubscribe();
         throw error;
       }
-      return () => {
+      function unsubscribe() {
         set.delete(handler);
+        endings.delete(handler);
         if (set.size === 0) handlers.delete(key);
-      };
+      }
+      return unsubscribe;
     },
     async close() {
       closed = true;
+      for (const ended of [...endings.values()]) ended();
+      endings.clear();
+      handlers.clear();
       const client = await listening?.catch(() => undefined);
       listening = undefined;
       if (client) {

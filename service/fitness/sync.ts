@@ -22,6 +22,8 @@ import { readSyncState, releaseLease, saveSynced, takeLease } from "./sync-state
 export const LIFETIMES_MS = { activityList: 15 * 60_000, profile: 24 * 3600_000, activityDetail: 3600_000 } as const;
 /** A sync holds its lease this long at most; a crashed instance's lease lapses by itself. */
 const LEASE_SECONDS = 120;
+/** How long a read waits for another instance's sync of the same connection before answering from the cache. */
+const LEASE_WAIT_MS = 15_000;
 /** Pages one sync reads at most; the stored cursor resumes the rest next time. */
 const MAX_PAGES = 50;
 const DAY_MS = 86_400_000;
@@ -88,7 +90,7 @@ export function createSyncService(deps: SyncDeps): SyncService {
   }
 
   async function waitForOtherSync(connection: Connection): Promise<void> {
-    const deadline = deps.now() + LEASE_SECONDS * 1000;
+    const deadline = deps.now() + LEASE_WAIT_MS;
     for (;;) {
       const state = await readSyncState(deps.pool, connection.id);
       if (!state?.leaseUntil || state.leaseUntil.getTime() < deps.now() || deps.now() > deadline) return;

@@ -47,4 +47,16 @@ describe("GET /api/notifications/stream", () => {
       bobStream.close();
     }
   });
+
+  it("ends open streams at shutdown instead of holding the drain for the whole grace period", async () => {
+    const third = await stack.startInstance();
+    const carol = await createAccount(stack.server.pool, "notify-carol");
+    const stream = await openEventStream(third, carol.apiKey);
+    await stream.waitFor(/: connected\n\n/);
+    const started = Date.now();
+    await third.close();
+    // SHUTDOWN_GRACE_MS is 3000 in tests: a stream still open would hold close() that long.
+    expect(Date.now() - started).toBeLessThan(1500);
+    stream.close();
+  });
 });
