@@ -3,6 +3,8 @@ import cors from "cors";
 import express from "express";
 import type { ServiceGraph } from "./composition.js";
 import { errorHandler, notFound } from "./http/errors.js";
+import { notificationsRouter } from "./fitness/notifications-route.js";
+import { fitnessRouter } from "./fitness/routes.js";
 import { healthRouter } from "./http/health.js";
 import { securityHeaders } from "./http/security-headers.js";
 import { accessLog } from "./logging/index.js";
@@ -11,13 +13,13 @@ import { OAUTH_PER_IP_LIMITS, perIpRateLimit } from "./ratelimit/index.js";
 import { traceRequests } from "./tracing/http.js";
 
 /** The slice of the service graph (composition.ts) the HTTP layer uses. */
-export type AppDeps = Pick<ServiceGraph, "config" | "pool" | "logger" | "outages" | "oauth" | "rateLimiter">;
+export type AppDeps = Pick<ServiceGraph, "config" | "pool" | "logger" | "outages" | "oauth" | "rateLimiter" | "fitness">;
 
 // Headers MCP and OAuth clients running in browsers need to read or send.
 const EXPOSED_HEADERS = ["WWW-Authenticate", "Mcp-Session-Id", "Mcp-Protocol-Version", "RateLimit", "RateLimit-Policy", "Retry-After", "X-Request-Id"];
 const ALLOWED_HEADERS = ["Authorization", "Content-Type", "Accept", "Mcp-Protocol-Version", "Mcp-Session-Id", "Last-Event-ID", "X-API-Key", "X-Request-Id"];
 
-export function createApp({ config, pool, logger, outages, oauth, rateLimiter }: AppDeps): express.Express {
+export function createApp({ config, pool, logger, outages, oauth, rateLimiter, fitness }: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   // Client IPs (rate limits, logs) come from X-Forwarded-For, trusting only our own proxy hops.
@@ -31,7 +33,11 @@ export function createApp({ config, pool, logger, outages, oauth, rateLimiter }:
 
   app.use(healthRouter(pool));
   // The hot path first, so its requests skip matching every OAuth route.
-  app.use(mcpRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken, outages }));
+  app.use(mcpRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken, outages, fitness }));
+  if (fitness) {
+    app.use(fitnessRouter({ connect: fitness.connect, rateLimiter }));
+    app.use(notificationsRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken, events: fitness.events }));
+  }
   app.use("/oauth2/authorize", perIpRateLimit(rateLimiter, "oauth2-authorize", OAUTH_PER_IP_LIMITS.authorize));
   app.use("/oauth2/token", perIpRateLimit(rateLimiter, "oauth2-token", OAUTH_PER_IP_LIMITS.token));
   app.use("/oauth2/register", perIpRateLimit(rateLimiter, "oauth2-register", OAUTH_PER_IP_LIMITS.register));

@@ -6,6 +6,7 @@ import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "./config.js";
 import { Keyring } from "./crypto/envelope.js";
+import { createFitnessServices, type FitnessServices } from "./fitness/index.js";
 import { createOutageLog, isDatabaseUnavailable, type OutageLog } from "./db/outage.js";
 import { createServicePools, type ServicePools } from "./db/pool.js";
 import { AccessTokens } from "./oauth/access-tokens.js";
@@ -21,11 +22,15 @@ export interface ServiceGraph {
   /** For the rate-limit counters only (asynchronous commit, see db/pool.ts). */
   counterPool: pg.Pool;
   outages: OutageLog;
+  /** Envelope encryption; absent only when no master key is configured (tests of other parts). */
+  keyring: Keyring | undefined;
   signingKeys: SigningKeys;
   accessTokens: AccessTokens;
   grants: Grants;
   oauth: OAuth;
   rateLimiter: RateLimiter;
+  /** Providers, token vault, connect flow, sync; absent without a master key (tokens cannot be stored). */
+  fitness: FitnessServices | undefined;
   /** Ends the pools; what uses them must have stopped first. */
   close(): Promise<void>;
 }
@@ -46,18 +51,23 @@ export function composeService(config: Config, logger: Logger, pools: ServicePoo
   const signingKeys = new SigningKeys(pool, keyring, logger);
   const accessTokens = new AccessTokens(config, pool, signingKeys);
   const grants = new Grants(pool, accessTokens, logger);
+  const fitness = keyring && createFitnessServices({ config, pool, keyring, logger });
   return {
     config,
     logger,
     pool,
     counterPool,
     outages,
+    keyring,
     signingKeys,
     accessTokens,
     grants,
     oauth: createOAuth({ config, pool, logger, signingKeys, accessTokens, grants }),
     rateLimiter: createRateLimiter({ pool: counterPool, logger, outages }),
+    fitness,
     close: async () => {
+      // The notification listener holds a pool connection until closed.
+      await fitness?.events.close();
       await Promise.all([pool.end(), counterPool.end()]);
     },
   };

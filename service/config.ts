@@ -3,6 +3,8 @@
 import { z } from "zod";
 // levels.js, not the logging index: the infrastructure stacks import this schema without loading winston.
 import { logLevelSchema, type LogLevel } from "./logging/levels.js";
+import type { ProviderSettings } from "./providers/index.js";
+import { providerEnvSchema, providerSettingsFrom } from "./providers/settings.js";
 
 export interface DatabaseConfig {
   /** Where the database comes from: an explicit URL, pg's PG* variables, or a local embedded cluster. */
@@ -45,6 +47,10 @@ export interface Config {
   encryptionMasterKey?: Buffer;
   /** Fetching OAuth Client ID Metadata Documents (oauth/client-metadata-documents.ts). */
   clientMetadataDocuments: { allowPrivateAddresses: boolean; extraCa?: string };
+  /** Configured fitness providers (providers/settings.ts); synthetic is always there. */
+  providers: ProviderSettings;
+  /** Origin of the provider OAuth callbacks; publicBaseUrl unless PROVIDER_REDIRECT_BASE says otherwise. */
+  providerRedirectBase: string;
 }
 
 export class ConfigError extends Error {}
@@ -94,7 +100,7 @@ export const envSchema = z.object({
     .transform((value) => Buffer.from(value, "base64"))
     .refine((key) => key.length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)")
     .optional(),
-});
+}).extend(providerEnvSchema.shape);
 
 export type ServiceVariable = keyof typeof envSchema.shape;
 
@@ -111,6 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (production && !publicBaseUrl.startsWith("https://")) throw new ConfigError("PUBLIC_BASE_URL must be https in production");
   if (new URL(publicBaseUrl).pathname !== "/") throw new ConfigError("PUBLIC_BASE_URL must be an origin without a path");
   if (production && !e.TOKEN_ENCRYPTION_KEY) throw new ConfigError("TOKEN_ENCRYPTION_KEY is required in production");
+
+  const providers = providerSettingsFrom(e);
+  if (providers.problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${providers.problems.join("\n  ")}`);
 
   const source: DatabaseConfig["source"] = e.DATABASE_URL ? "url" : e.PGHOST ? "pg-env" : "embedded";
   if (production && source === "embedded") throw new ConfigError("DATABASE_URL or PGHOST is required in production");
@@ -146,5 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       allowPrivateAddresses: e.CLIENT_METADATA_ALLOW_PRIVATE_ADDRESSES === "true",
       extraCa: e.CLIENT_METADATA_CA,
     },
+    providers: providers.settings,
+    providerRedirectBase: (e.PROVIDER_REDIRECT_BASE ?? publicBaseUrl).replace(/\/+$/, ""),
   };
 }

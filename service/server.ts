@@ -41,6 +41,8 @@ export async function startServer(config: Config, logger: Logger, boot?: BootInf
     pool: graph.pool,
     close() {
       closing ??= (async () => {
+        // Notification streams never finish by themselves: end them so draining waits for requests only.
+        await graph.fitness?.events.close();
         await drain(server, connections, config.shutdownGraceMs);
         await graph.close();
       })();

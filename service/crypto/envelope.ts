@@ -47,6 +47,34 @@ export class Keyring {
     return { dataKeyId: id, ciphertext: seal(key, Buffer.from(plaintext), aad) };
   }
 
+  /** Seals several values under one data key (a row stores one data_key_id for all its columns). */
+  async sealer(): Promise<{ dataKeyId: string; seal(plaintext: string | Buffer, aad: string): Buffer }> {
+    const { id, key } = await this.activeDataKey();
+    return { dataKeyId: id, seal: (plaintext, aad) => seal(key, Buffer.from(plaintext), aad) };
+  }
+
+  /**
+   * Re-wraps every data key under `newMasterKey` in one transaction; the data they encrypt is untouched.
+   * Fails (and changes nothing) if any key does not unwrap with the current master key. Returns the count.
+   */
+  async rotateMasterKey(newMasterKey: Buffer): Promise<number> {
+    if (newMasterKey.length !== 32) throw new Error("the new master key must be 32 bytes");
+    return withTransaction(this.pool, async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('pierre.data_encryption_keys'))");
+      const { rows } = await client.query<{ id: string; wrapped_key: Buffer }>("SELECT id, wrapped_key FROM data_encryption_keys FOR UPDATE");
+      for (const row of rows) {
+        let key: Buffer;
+        try {
+          key = open(this.masterKey, row.wrapped_key, wrapAad(row.id));
+        } catch {
+          throw new Error(`data key ${row.id} does not unwrap with the current master key; nothing was changed`);
+        }
+        await client.query("UPDATE data_encryption_keys SET wrapped_key = $2 WHERE id = $1", [row.id, seal(newMasterKey, key, wrapAad(row.id))]);
+      }
+      return rows.length;
+    });
+  }
+
   async decrypt(sealed: Sealed, aad: string): Promise<Buffer> {
     return open(await this.dataKey(sealed.dataKeyId), sealed.ciphertext, aad);
   }

@@ -17,6 +17,8 @@ import { TIERS } from "../identity/tiers.js";
 import { addMembership, createUser, findUserByEmail } from "../identity/users.js";
 import { createLogger, type Logger } from "../logging/index.js";
 import type { SigningKeys } from "../oauth/signing-keys.js";
+import type { Keyring } from "../crypto/envelope.js";
+import { replaceLocalMasterKey } from "../crypto/local-master-key.js";
 import { resolveRuntime } from "../runtime.js";
 
 const USAGE = `usage: npm run admin -- <command> [options]
@@ -30,6 +32,8 @@ const USAGE = `usage: npm run admin -- <command> [options]
   revoke-api-key   --tenant SLUG --prefix pk_live_XXXXXXXX
   rotate-signing-key                                          new OAuth signing key now; the old one verifies ~75 min more
   audit            [--tenant SLUG] [--since 24h] [--type T] [--limit N]   the audit trail, newest first (T: a type or a prefix like oauth.)
+  rotate-master-key --new-key BASE64                          re-wrap every data key under a new master key (then deploy it
+                                                              as TOKEN_ENCRYPTION_KEY; a local run's master.key is replaced)
 
 Passwords not given are generated and printed once. API keys are printed once; only a hash is stored.
 Commands that change something are recorded in the audit trail (admin.command) and logged to stderr.`;
@@ -41,7 +45,7 @@ const role = z.enum(["owner", "admin", "member"]).default("member");
 const tier = z.enum(TIERS).optional();
 const password = z.string().min(10, "at least 10 characters").optional();
 const positive = z.coerce.number().int().positive().optional();
-const STRING_FLAGS = ["email", "tenant", "password", "slug", "name", "tier", "role", "burst", "monthly", "expires-days", "prefix", "since", "type", "limit"];
+const STRING_FLAGS = ["email", "tenant", "password", "slug", "name", "tier", "role", "burst", "monthly", "expires-days", "prefix", "since", "type", "limit", "new-key"];
 /** Commands that only read, so are not audited. */
 const READ_ONLY = new Set(["list-api-keys", "audit"]);
 /** How far back `audit` reads: 30m, 24h, 7d. */
@@ -53,6 +57,9 @@ interface Context {
   signingKeys: SigningKeys;
   /** For the security_event lines of the audit trail (stderr: stdout is the command's result). */
   log: Logger;
+  keyring: Keyring;
+  /** Where the master key lives when TOKEN_ENCRYPTION_KEY is not set (a local run). */
+  localMasterKeyDir: string | undefined;
 }
 
 class UsageError extends Error {}
@@ -150,6 +157,20 @@ const commands = {
       return listAuditEvents(pool, { tenantId: tenant?.id, since: args.since, type: args.type, limit: args.limit });
     },
   ),
+
+  "rotate-master-key": command(
+    z.object({
+      "new-key": z
+        .string()
+        .transform((value) => Buffer.from(value, "base64"))
+        .refine((key) => key.length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)"),
+    }),
+    async ({ keyring, localMasterKeyDir }, args) => {
+      const rewrapped = await keyring.rotateMasterKey(args["new-key"]);
+      if (localMasterKeyDir) await replaceLocalMasterKey(localMasterKeyDir, args["new-key"]);
+      return { rewrappedDataKeys: rewrapped, next: localMasterKeyDir ? "master.key replaced" : "set TOKEN_ENCRYPTION_KEY to the new key and redeploy" };
+    },
+  ),
 };
 
 async function requireTenant(db: Parameters<typeof findTenantBySlug>[0], tenantSlug: string) {
@@ -166,8 +187,10 @@ async function requireUser(db: Parameters<typeof findUserByEmail>[0], address: s
 
 /** The flags of a command as the audit trail keeps them: names and values, a password only as given or not. */
 function auditedFlags(values: Record<string, unknown>): Record<string, unknown> {
-  const { password, ...rest } = values;
-  return { ...rest, ...(password === undefined ? {} : { password: "(given)" }), operator: `${userInfo().username}@${hostname()}` };
+  // Secrets are recorded only as given or not: a password, a new master key.
+  const { password, "new-key": newKey, ...rest } = values;
+  const given = Object.fromEntries(Object.entries({ password, "new-key": newKey }).filter(([, value]) => value !== undefined).map(([flag]) => [flag, "(given)"]));
+  return { ...rest, ...given, operator: `${userInfo().username}@${hostname()}` };
 }
 
 function generatedPassword(): string {
@@ -206,7 +229,8 @@ async function main(): Promise<number> {
     },
     strict: true,
   });
-  const runtime = await resolveRuntime(loadConfig(process.env), () => {});
+  const parsedConfig = loadConfig(process.env);
+  const runtime = await resolveRuntime(parsedConfig, () => {});
   const { config } = runtime;
   // Log lines (the audit trail's security events, warnings) go to stderr: stdout is the command's result.
   const log = createLogger({ stream: process.stderr, pretty: process.stderr.isTTY, projectId: config.googleCloudProject });
@@ -214,7 +238,14 @@ async function main(): Promise<number> {
   const { pool } = service;
   try {
     await migrate(pool);
-    await commands[name as keyof typeof commands]({ pool, passwordHashCost: config.passwordHashCost, signingKeys: service.signingKeys, log }, values);
+    await commands[name as keyof typeof commands]({
+      pool,
+      passwordHashCost: config.passwordHashCost,
+      signingKeys: service.signingKeys,
+      log,
+      keyring: service.keyring!,
+      localMasterKeyDir: parsedConfig.encryptionMasterKey ? undefined : config.dataDir,
+    }, values);
     if (!READ_ONLY.has(name)) await recordAudit(pool, log, { type: "admin.command", target: name, details: auditedFlags(values) });
     return 0;
   } catch (error) {

@@ -58,7 +58,8 @@ export function tenantBucket(tenantId: string): string {
 
 // Code-chosen names (endpoint kinds, tool names, SQL pool names): short snake_case, so a bug that puts
 // user data there fails the contract test instead of growing a metric's cardinality.
-const codeName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/);
+// snake_case names, dotted where a client groups them (e.g. "activities.list").
+const codeName = z.string().regex(/^[a-z][a-z0-9_.]{0,39}$/);
 const milliseconds = z.number().nonnegative();
 
 interface EventSpec<Shape extends z.ZodRawShape> {

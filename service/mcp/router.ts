@@ -27,6 +27,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type pg from "pg";
 import type { Config } from "../config.js";
+import type { FitnessServices } from "../fitness/index.js";
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, type OutageLog } from "../db/outage.js";
 import { clientErrorFrom } from "../http/errors.js";
 import type { Principal } from "../identity/principal.js";
@@ -47,13 +48,14 @@ export interface McpRouterDeps {
   rateLimiter: RateLimiter;
   verifyAccessToken: VerifyAccessToken;
   outages: OutageLog;
+  fitness: FitnessServices | undefined;
 }
 
 /** The SDK transport's limit on messages in one batch. */
 const MAX_BATCH_SIZE = 100;
 
 export function mcpRouter(deps: McpRouterDeps): Router {
-  const { config, pool, rateLimiter, verifyAccessToken, outages } = deps;
+  const { config, pool, rateLimiter, verifyAccessToken, outages, fitness } = deps;
   const path = new URL(config.mcpResourceUrl).pathname;
   const authenticator = createAuthenticator(pool, verifyAccessToken);
   const catalog = createToolCatalog(PIERRE_TOOLS);
@@ -128,7 +130,7 @@ export function mcpRouter(deps: McpRouterDeps): Router {
     const delivered = invalid.length === 0 ? messages : messages.filter((message) => !invalid.some((answer) => isJSONRPCRequest(message) && answer.id === message.id));
 
     const failures: RequestFailures = {};
-    const server = createRequestServer(catalog, { principal, db: pool, rateLimit, log: res.locals.log }, failures);
+    const server = createRequestServer(catalog, { principal, db: pool, rateLimit, log: res.locals.log, fitness }, failures);
     const transport = new ExchangeTransport();
     // A client that goes away before its answer: closing the server aborts the handlers still running.
     res.on("close", () => {

@@ -2,7 +2,8 @@
 // shared by every request.
 import type { ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
 import { listOwnApiKeys } from "./api-keys.js";
-import { getConnectionStatus } from "./connections.js";
+import { connectProvider, disconnectProvider, getConnectionStatus } from "./connections.js";
+import { getActivities, getActivity, getAthlete, getSleep, getStats } from "./fitness-data.js";
 import type { McpTool } from "./tool.js";
 import { whoami } from "./whoami.js";
 
@@ -19,7 +20,18 @@ export function createToolCatalog(tools: McpTool[]): ToolCatalog {
   return { find: (name) => byName.get(name), listResult };
 }
 
-export const PIERRE_TOOLS: McpTool[] = [whoami, getConnectionStatus, listOwnApiKeys];
+export const PIERRE_TOOLS: McpTool[] = [
+  whoami,
+  getConnectionStatus,
+  listOwnApiKeys,
+  connectProvider,
+  disconnectProvider,
+  getActivities,
+  getActivity,
+  getAthlete,
+  getStats,
+  getSleep,
+];
 
 // Shared between concurrent requests: freezing makes an accidental mutation fail loudly.
 function deepFreeze<T>(value: T): T {

@@ -1,11 +1,13 @@
 // A tool = zod input and output schemas + a function of the authenticated caller. defineTool turns the
 // schemas into JSON Schema once, at module load, and wraps the function so that the result always has
-// `structuredContent` with exactly the output schema's keys plus the same JSON as a text block.
+// `structuredContent` with exactly the output schema's keys plus the same JSON as a text block (and, where the
+// tool gives one, a short summary in words as a second block).
 import type { CallToolResult, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { Queryable } from "../../db/pool.js";
 import type { Principal } from "../../identity/principal.js";
 import type { Scope } from "../../identity/scopes.js";
+import type { FitnessServices } from "../../fitness/index.js";
 import type { Logger } from "../../logging/index.js";
 import type { RateLimitDecision } from "../../ratelimit/index.js";
 
@@ -16,6 +18,8 @@ export interface ToolContext {
   /** This request's rate-limit charge (empty usage when the limiter failed open). */
   rateLimit: RateLimitDecision;
   log: Logger;
+  /** The fitness layer (connect flow, synced data); undefined only when no master key is configured. */
+  fitness: FitnessServices | undefined;
 }
 
 export interface ToolSpec<Input extends z.ZodObject, Output extends z.ZodObject> {
@@ -28,6 +32,8 @@ export interface ToolSpec<Input extends z.ZodObject, Output extends z.ZodObject>
   input: Input;
   output: Output;
   run(input: z.output<Input>, context: ToolContext): Promise<z.input<Output>>;
+  /** A short plain-language text block for the model, after the output's JSON. */
+  summarize?(output: z.output<Output>): string;
 }
 
 export interface McpTool {
@@ -63,8 +69,11 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
         if (error instanceof ToolError) return toolError(error.message);
         throw error;
       }
-      const output = spec.output.parse(result) as Record<string, unknown>;
-      return { content: [{ type: "text", text: JSON.stringify(output) }], structuredContent: output };
+      const output = spec.output.parse(result);
+      // The JSON first (clients without structuredContent read it there), then the plain words, if any.
+      const content: CallToolResult["content"] = [{ type: "text", text: JSON.stringify(output) }];
+      if (spec.summarize) content.push({ type: "text", text: spec.summarize(output) });
+      return { content, structuredContent: output as Record<string, unknown> };
     },
   };
 }
@@ -74,6 +83,12 @@ export class ToolError extends Error {}
 
 function toolError(message: string): CallToolResult {
   return { content: [{ type: "text", text: message }], isError: true };
+}
+
+/** The fitness layer, or a tool error a model can relay when this deployment has none. */
+export function requireFitness(context: ToolContext): FitnessServices {
+  if (!context.fitness) throw new ToolError("Fitness data is not available: the server has no encryption master key (TOKEN_ENCRYPTION_KEY).");
+  return context.fitness;
 }
 
 /** Timestamps in tool output: ISO 8601 UTC strings, null when unknown. */

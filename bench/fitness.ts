@@ -1,0 +1,126 @@
+// Bench (not a test) for the fitness layer, issue 8's two numbers:
+//  1. connecting the synthetic athlete for a new user and storing its two-year history (generation +
+//     one transaction of bulk inserts), per fresh user: target < 1 s;
+//  2. get_activities (20 activities from PostgreSQL, API key) against the bare SDK baseline at 16
+//     connections: target 2x its throughput, p99 < 50 ms.
+// Run: npx tsx bench/fitness.ts (embedded PostgreSQL, or BENCH_DATABASE_URL). Writes bench/results/fitness.json.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import pg from "pg";
+import { Keyring } from "../service/crypto/envelope.js";
+import { loadOrCreateLocalMasterKey } from "../service/crypto/local-master-key.js";
+import { startEmbeddedPostgres } from "../service/db/embedded.js";
+import { migrate } from "../service/db/migrate.js";
+import { findConnection } from "../service/fitness/connections.js";
+import { createFitnessServices } from "../service/fitness/index.js";
+import { createApiKey } from "../service/identity/api-keys.js";
+import { createTenant } from "../service/identity/tenants.js";
+import { addMembership, createUser } from "../service/identity/users.js";
+import { createLogger } from "../service/logging/index.js";
+import { DURATION, load, MCP_HEADERS, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
+
+const STORE_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const CONNECTIONS = 16;
+
+async function newUser(pool: pg.Pool, slug: string) {
+  await pool.query("DELETE FROM tenants WHERE slug = $1", [slug]);
+  await pool.query("DELETE FROM users WHERE email = $1", [`${slug}@example.com`]);
+  const tenant = await createTenant(pool, { slug, name: slug, tier: "enterprise" });
+  const user = await createUser(pool, { email: `${slug}@example.com`, password: "bench-password-123", tier: "enterprise" }, 4);
+  await addMembership(pool, { tenantId: tenant.id, userId: user.id, role: "owner" });
+  return { tenantId: tenant.id, userId: user.id };
+}
+
+/** Connect + generate + store, per fresh user, through the service's own connect flow and sync. */
+async function storeTimes(pool: pg.Pool, masterKey: Buffer) {
+  const fitness = createFitnessServices({
+    config: { providers: {}, providerRedirectBase: "https://pierre.bench.invalid" },
+    pool,
+    keyring: new Keyring(pool, masterKey),
+    logger: createLogger({ level: "warn", stream: process.stderr }),
+  });
+  const times: number[] = [];
+  let stored = { activities: 0, sleep: 0, hrv: 0 };
+  for (let i = -1; i < STORE_ROUNDS; i++) {
+    const owner = await newUser(pool, `bench-store-${i + 1}`);
+    const started = process.hrtime.bigint();
+    await fitness.connect.start(owner, "synthetic");
+    await fitness.sync.ensureFresh((await findConnection(pool, owner, "synthetic"))!);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    // Round -1 warms the JIT up, as a running server would be.
+    if (i >= 0) times.push(round(ms));
+    if (i === 0) {
+      const { rows } = await pool.query(
+        `SELECT (SELECT count(*)::int FROM fitness_activities WHERE user_id = $1) AS activities,
+                (SELECT count(*)::int FROM sleep_records WHERE user_id = $1) AS sleep, (SELECT count(*)::int FROM hrv_records WHERE user_id = $1) AS hrv`,
+        [owner.userId],
+      );
+      stored = rows[0];
+    }
+  }
+  await fitness.events.close();
+  times.sort((a, b) => a - b);
+  return { stored, ms: { min: times[0], p50: times[Math.floor(times.length / 2)], max: times[times.length - 1], runs: times } };
+}
+
+async function main(): Promise<void> {
+  console.log("building service (npm run build)...");
+  execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit" });
+  const embedded = process.env.BENCH_DATABASE_URL ? undefined : await startEmbeddedPostgres(".data/bench");
+  const databaseUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
+  const masterKey = await loadOrCreateLocalMasterKey(".data/bench");
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  try {
+    await migrate(pool);
+    const store = await storeTimes(pool, masterKey);
+    console.log("synthetic connect + two-year history stored (ms):", store);
+
+    const owner = await newUser(pool, "bench-read");
+    const { key } = await createApiKey(pool, { ...owner, name: "bench", burstPerMinute: 2_000_000_000, monthlyQuota: 2_000_000_000 });
+    const serviceEnv = {
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PUBLIC_BASE_URL: "https://pierre.bench.invalid",
+      TOKEN_ENCRYPTION_KEY: masterKey.toString("base64"),
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: "warn",
+    };
+    const service = await startProcess(["dist/main.js"], serviceEnv);
+    const baseline = await startProcess(["--import", "tsx", "bench/baseline-server.ts"], {}, { path: "/mcp", status: "any" });
+    const runs: LoadResult[] = [];
+    try {
+      const headers = { ...MCP_HEADERS, "x-api-key": key };
+      const connect = await fetch(`${service.url}/mcp`, { method: "POST", headers, body: toolCallBody("connect_provider", { provider: "synthetic" }) });
+      if (!connect.ok) throw new Error(`connect_provider answered ${connect.status}`);
+      const ours = { method: "POST" as const, headers, body: toolCallBody("get_activities", { limit: 20 }) };
+      const base = { method: "POST" as const, headers: MCP_HEADERS, body: toolCallBody("echo", { message: "hello" }) };
+      await load("warmup", `${service.url}/mcp`, CONNECTIONS, { ...ours, duration: 2 });
+      await load("warmup", `${baseline.url}/mcp`, CONNECTIONS, { ...base, duration: 2 });
+      runs.push(await load("pierre tools/call get_activities limit 20 (API key)", `${service.url}/mcp`, CONNECTIONS, ours, service.child.pid));
+      runs.push(await load("baseline SDK tools/call echo", `${baseline.url}/mcp`, CONNECTIONS, base, baseline.child.pid));
+    } finally {
+      await stop(service.child);
+      await stop(baseline.child);
+    }
+    const [ours, base] = runs as [LoadResult, LoadResult];
+    const report = {
+      date: new Date().toISOString(),
+      machine: `${cpus().length} x ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      durationSecondsPerRun: DURATION,
+      syntheticStore: store,
+      load: runs,
+      getActivitiesOverBaseline: round(ours.requestsPerSecond / base.requestsPerSecond),
+    };
+    console.table(runs);
+    console.log("get_activities / baseline throughput:", report.getActivitiesOverBaseline);
+    mkdirSync("bench/results", { recursive: true });
+    writeFileSync("bench/results/fitness.json", `${JSON.stringify(report, null, 2)}\n`);
+    console.log("written bench/results/fitness.json");
+  } finally {
+    await pool.end();
+    await embedded?.stop();
+  }
+}
+
+await main();
