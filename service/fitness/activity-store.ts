@@ -189,14 +189,16 @@ export interface StatsRow {
   calories: number;
 }
 
-/** Totals per sport and local calendar period (week starts Monday). */
-export async function activityTotals(db: Queryable, owner: Owner, q: { period: "week" | "month" | "year"; from: Date; to: Date; provider?: ProviderId }): Promise<StatsRow[]> {
+/** Totals per sport and local calendar period (week starts Monday), over local dates `from`..`to` inclusive. */
+export async function activityTotals(db: Queryable, owner: Owner, q: { period: "week" | "month" | "year"; from: string; to: string; provider?: ProviderId }): Promise<StatsRow[]> {
   const { rows } = await db.query<StatsRow>(
     `SELECT to_char(date_trunc($3, start_time AT TIME ZONE 'UTC' + make_interval(secs => utc_offset_seconds)), 'YYYY-MM-DD') AS period,
        sport, count(*)::int AS count, coalesce(sum(distance_meters), 0) AS "distanceMeters",
        coalesce(sum(coalesce(moving_seconds, elapsed_seconds)), 0) AS "movingSeconds",
        coalesce(sum(elevation_gain_meters), 0) AS "elevationGainMeters", coalesce(sum(calories), 0) AS calories
-     FROM fitness_activities WHERE tenant_id = $1 AND user_id = $2 AND start_time >= $4 AND start_time <= $5 AND ($6::text IS NULL OR provider = $6)
+     FROM fitness_activities WHERE tenant_id = $1 AND user_id = $2
+       AND start_time BETWEEN $4::date - interval '1 day' AND $5::date + interval '2 days'
+       AND (start_time AT TIME ZONE 'UTC' + make_interval(secs => utc_offset_seconds))::date BETWEEN $4 AND $5 AND ($6::text IS NULL OR provider = $6)
      GROUP BY 1, 2 ORDER BY 1, 2`,
     [owner.tenantId, owner.userId, q.period, q.from, q.to, q.provider ?? null],
   );

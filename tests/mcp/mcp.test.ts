@@ -46,7 +46,8 @@ describe("MCP endpoint with the SDK client", () => {
       expect(client.getServerCapabilities()?.tools).toBeDefined();
 
       const { tools } = await client.listTools();
-      expect(tools.map((tool) => tool.name).sort()).toEqual(["connect_provider", "disconnect_provider", "get_connection_status", "list_api_keys", "whoami"]);
+      expect(tools.map((tool) => tool.name).sort()).toEqual(PIERRE_TOOLS.map((tool) => tool.definition.name).sort());
+      expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(["whoami", "get_connection_status", "list_api_keys", "get_activities"]));
       for (const tool of tools) {
         expect(tool.title).toBeTruthy();
         expect(tool.description).toBeTruthy();

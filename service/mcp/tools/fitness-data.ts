@@ -175,7 +175,7 @@ export const getStats = defineTool({
     const { sources } = await freshSources(context, input.provider);
     const to = input.to ?? new Date().toISOString().slice(0, 10);
     const from = input.from ?? new Date(Date.parse(to) - 365 * DAY_MS).toISOString().slice(0, 10);
-    const totals = await activityTotals(context.db, ownerOf(context), { period: input.period, from: bound(from, false)!, to: bound(to, true)!, provider: input.provider });
+    const totals = await activityTotals(context.db, ownerOf(context), { period: input.period, from, to, provider: input.provider });
     return { period: input.period, from, to, totals, sources };
   },
   summarize: ({ totals, period, from, to, sources }) => {
