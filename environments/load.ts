@@ -7,6 +7,7 @@ import { dev } from "./dev.js";
 import { prod } from "./prod.js";
 import {
   ENVIRONMENT_NAMES,
+  PROVIDER_NAMES,
   environmentDefinitionSchema,
   type BootstrapConfig,
   type CanaryRelease,
@@ -49,6 +50,8 @@ const bucketPrefix = z
 const githubRepository = z
   .string()
   .regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, "must be a GitHub repository as owner/name");
+// The same shape the service accepts for <P>_CLIENT_ID (tests/infra/service-contract.test.ts parses it there).
+const oauthClientId = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, "must be a plain OAuth client id (letters, digits, . _ -)");
 const flag = z.enum(["true", "false"], "must be true or false").transform((value) => value === "true");
 
 export class EnvironmentConfigError extends Error {
@@ -162,6 +165,13 @@ function resolveEnvironment(
     canary,
     stateBucket: `${stateBucket ?? placeholderStateBucket}-${name}`,
     certificateActive: definition.edge.loadBalancer ? (reader.read(variable("CERTIFICATE_ACTIVE"), flag) ?? false) : true,
+    // Not placeholders: unset means the provider is off here.
+    providerClientIds: Object.fromEntries(
+      PROVIDER_NAMES.flatMap((provider) => {
+        const clientId = reader.read(variable(`${provider.toUpperCase()}_CLIENT_ID`), oauthClientId);
+        return clientId === undefined ? [] : [[provider, clientId]];
+      }),
+    ),
     placeholders,
   };
 }

@@ -7,6 +7,10 @@ import { overlappingPairs, parseCidr } from "./cidr.js";
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
+/** Fitness providers an environment may offer; each is switched on by its client id (PIERRE_<ENV>_<P>_CLIENT_ID). */
+export const PROVIDER_NAMES = ["strava", "fitbit", "garmin"] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
 function isCidr(value: string): boolean {
   try {
     parseCidr(value);
@@ -147,6 +151,8 @@ export interface EnvironmentConfig extends EnvironmentDefinition {
    * alert may notify (PIERRE_<ENV>_CERTIFICATE_ACTIVE=true). Always true without a load balancer.
    */
   certificateActive: boolean;
+  /** OAuth client ids of the providers this environment offers; an absent provider is off (no secret, no variables). */
+  providerClientIds: Partial<Record<ProviderName, string>>;
   /** Environment variables that fell back to a placeholder; a plan refuses to run while any remain. */
   placeholders: string[];
 }

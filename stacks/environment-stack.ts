@@ -47,6 +47,8 @@ export class EnvironmentStack extends TerraformStack {
     const identity = new Identity(this, "identity", { env, projectId, apis });
     const network = new Network(this, "network", { env, region, network: config.network, apis });
     const secrets = new Secrets(this, "secrets", {
+      projectId,
+      providerClientIds: config.providerClientIds,
       runtimeServiceAccountMember: identity.runtime.member,
       deletionProtection: config.database.deletionProtection,
       apis,

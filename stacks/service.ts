@@ -147,11 +147,13 @@ export class Service extends Construct {
       DATABASE_SSL: "require",
       DATABASE_SSL_CA: database.serverCaPem,
       DB_POOL_MAX: String(config.database.poolMaxPerInstance),
+      // Provider redirects default to PUBLIC_BASE_URL, so PROVIDER_REDIRECT_BASE stays unset.
+      ...secrets.providerClientIdVariables,
     };
     return [
       ...Object.entries(plain).map(([variable, value]) => ({ name: variable, value })),
       // Operator-managed secrets: the newest version at the time an instance starts.
-      ...Object.entries(secrets.operatorSecrets).map(([variable, secret]) => ({
+      ...secrets.secretVariables.map(({ variable, secret }) => ({
         name: variable,
         valueSource: { secretKeyRef: { secret: secret.secretId, version: "latest" } },
       })),

@@ -74,6 +74,14 @@ describe("environment configuration", () => {
     expect(byName({ PIERRE_DEV_PROJECT_ID: "  ", PIERRE_DEV_IMAGE: "" }).dev.projectId).toBe("pierre-dev-placeholder");
   });
 
+  it("switches a provider on per environment by its client id; unset is off, not a placeholder", () => {
+    const environments = byName({ PIERRE_STAGING_STRAVA_CLIENT_ID: "123456", PIERRE_PROD_GARMIN_CLIENT_ID: " garmin-client " });
+    expect(environments.dev.providerClientIds).toEqual({});
+    expect(environments.staging.providerClientIds).toEqual({ strava: "123456" });
+    expect(environments.prod.providerClientIds).toEqual({ garmin: "garmin-client" });
+    expect(loadConfiguration(CONFIGURED_ENV).environments.every((config) => config.placeholders.length === 0)).toBe(true);
+  });
+
   it("uses a domain outside prod only when one is given", () => {
     expect(byName().dev.domain).toBeUndefined();
     expect(byName({ PIERRE_DEV_DOMAIN: "dev.pierre.example.com" }).dev.domain).toBe("dev.pierre.example.com");
@@ -100,6 +108,7 @@ describe("environment configuration", () => {
     [{ PIERRE_DEV_CANARY_PERCENT: "20" }, /^PIERRE_DEV_CANARY_PERCENT: set PIERRE_DEV_CANARY_IMAGE too/],
     [{ PIERRE_PROD_IMAGE: "gcr.io/x/y:1", PIERRE_PROD_CANARY_IMAGE: "gcr.io/x/y:1" }, /^PIERRE_PROD_CANARY_IMAGE: equals PIERRE_PROD_IMAGE/],
     [{ PIERRE_PROD_CERTIFICATE_ACTIVE: "yes" }, /^PIERRE_PROD_CERTIFICATE_ACTIVE: must be true or false/],
+    [{ PIERRE_STAGING_STRAVA_CLIENT_ID: "id with spaces" }, /^PIERRE_STAGING_STRAVA_CLIENT_ID: must be a plain OAuth client id/],
   ])("refuses %j with a message naming the variable", (env, message) => {
     const issues = issuesOf(env);
     expect(issues).toHaveLength(1);

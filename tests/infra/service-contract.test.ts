@@ -5,12 +5,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../environments/schema.js";
 import { envSchema } from "../../service/config.js";
-import { CONFIGURED_ENV } from "./support/fixtures.js";
+import { CONFIGURED_ENV, PROVIDERS_ENV } from "./support/fixtures.js";
 import { isReference, single, synthesizeAll, type Json, type StackName, type SynthesizedStack } from "./support/synth.js";
 
 let stacks: Record<StackName, SynthesizedStack>;
 beforeAll(() => {
-  stacks = synthesizeAll(CONFIGURED_ENV);
+  // Every provider switched on, so their client ids and secrets are held to the contract too.
+  stacks = synthesizeAll({ ...CONFIGURED_ENV, ...PROVIDERS_ENV });
 });
 
 const declared = new Set(Object.keys(envSchema.shape));

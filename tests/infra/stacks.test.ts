@@ -7,8 +7,8 @@ import { GOOGLE_APIS } from "../../stacks/apis.js";
 import { maxConnectionsFor } from "../../stacks/database.js";
 import { WAF_RULE_SETS } from "../../stacks/edge.js";
 import { RUNTIME_PROJECT_ROLES } from "../../stacks/identity.js";
-import { OPERATOR_SECRETS } from "../../stacks/secrets.js";
-import { CONFIGURED_ENV } from "./support/fixtures.js";
+import { OPERATOR_SECRETS, PROVIDER_CREDENTIALS } from "../../stacks/secrets.js";
+import { CONFIGURED_ENV, PROVIDERS_ENV } from "./support/fixtures.js";
 import {
   addresses,
   addressOf,
@@ -339,6 +339,66 @@ describe("secrets", () => {
       expect(variable).toMatchObject({ sensitive: true, type: "string", nullable: false });
       expect(variable.default).toBeUndefined();
     }
+  });
+});
+
+describe("provider credentials", () => {
+  const CREDENTIALS = Object.entries(PROVIDER_CREDENTIALS);
+  let enabled: Record<StackName, SynthesizedStack>;
+  beforeAll(() => {
+    enabled = synthesizeAll({ ...CONFIGURED_ENV, ...PROVIDERS_ENV });
+  });
+  const envNames = (stack: SynthesizedStack): string[] => container(stack).env.map((entry: Json) => entry.name);
+
+  it.each(ENVS)("%s: no client id, no provider secret, grant, import or variable", (name) => {
+    const stack = stacks[name];
+    const secretIds = listOf(stack, "google_secret_manager_secret").map((secret) => secret.secret_id);
+    for (const [, credential] of CREDENTIALS) {
+      expect(secretIds).not.toContain(credential.secretId);
+      expect(envNames(stack)).not.toContain(credential.clientIdVariable);
+      expect(envNames(stack)).not.toContain(credential.secretVariable);
+    }
+    expect(stack.json.import).toBeUndefined();
+  });
+
+  it("a client id switches on that provider only, in that environment only", () => {
+    const only = synthesizeAll({ ...CONFIGURED_ENV, PIERRE_STAGING_STRAVA_CLIENT_ID: "123456" });
+    const all = new Set<string>(CREDENTIALS.flatMap(([, credential]) => [credential.clientIdVariable, credential.secretVariable]));
+    const providerVariables = (stack: SynthesizedStack) => envNames(stack).filter((variable) => all.has(variable));
+    expect(providerVariables(only.staging).sort()).toEqual(["STRAVA_CLIENT_ID", "STRAVA_CLIENT_SECRET"]);
+    expect(providerVariables(only.dev)).toEqual([]);
+    expect(providerVariables(only.prod)).toEqual([]);
+    expect(listOf(only.staging, "google_secret_manager_secret").map((secret) => secret.secret_id).sort()).toEqual(
+      [...Object.values(OPERATOR_SECRETS), "pierre-strava-client-secret"].sort(),
+    );
+  });
+
+  it.each(ENVS)("%s: each provider switched on gets an adopted secret the runtime may read, and both variables", (name) => {
+    const stack = enabled[name];
+    const runtime = addressOf(stack, "google_service_account", (account) => account.account_id === `pierre-run-${name}`);
+    const dependsOn: string[] = single(stack, "google_cloud_run_v2_service").depends_on;
+    const grants = resourcesOf(stack, "google_secret_manager_secret_iam_member");
+    for (const [provider, credential] of CREDENTIALS) {
+      const secretAddress = addressOf(stack, "google_secret_manager_secret", (secret) => secret.secret_id === credential.secretId);
+      expect(resourcesOf(stack, "google_secret_manager_secret")[secretAddress.split(".")[1]]).toMatchObject({
+        replication: { auto: {} },
+        deletion_protection: false,
+      });
+      // Adopted, never created empty: the plan fails at this import until the operator has created it.
+      expect(stack.json.import).toContainEqual({ to: secretAddress, id: `projects/acme-pierre-${name}/secrets/${credential.secretId}` });
+
+      const [grantName, grant] = Object.entries(grants).find(([, g]) => g.secret_id === `\${${secretAddress}.id}`)!;
+      expect(grant).toMatchObject({ role: "roles/secretmanager.secretAccessor", member: `\${${runtime}.member}` });
+      expect(dependsOn).toContain(`google_secret_manager_secret_iam_member.${grantName}`);
+
+      const clientId = PROVIDERS_ENV[`PIERRE_${name.toUpperCase()}_${provider.toUpperCase()}_CLIENT_ID`];
+      expect(envVar(stack, credential.clientIdVariable)).toEqual({ name: credential.clientIdVariable, value: clientId });
+      expect(envVar(stack, credential.secretVariable)).toEqual({
+        name: credential.secretVariable,
+        value_source: { secret_key_ref: { secret: `\${${secretAddress}.secret_id}`, version: "latest" } },
+      });
+    }
+    expect(listOf(stack, "google_secret_manager_secret_version")).toEqual([]);
   });
 });
 

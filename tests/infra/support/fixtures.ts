@@ -13,3 +13,12 @@ export const CONFIGURED_ENV: NodeJS.ProcessEnv = {
   PIERRE_PROD_DOMAIN: "mcp.pierre.example.com",
   PIERRE_PROD_IMAGE: STABLE_IMAGE,
 };
+
+/** Client ids switching on every provider in every environment (their secrets stay in Secret Manager). */
+export const PROVIDERS_ENV: NodeJS.ProcessEnv = Object.fromEntries(
+  ["DEV", "STAGING", "PROD"].flatMap((env) => [
+    [`PIERRE_${env}_STRAVA_CLIENT_ID`, "123456"],
+    [`PIERRE_${env}_FITBIT_CLIENT_ID`, "123456789012-abcdefghijklmnop.apps.googleusercontent.com"],
+    [`PIERRE_${env}_GARMIN_CLIENT_ID`, "0a1b2c3d-4e5f-6789-abcd-ef0123456789"],
+  ]),
+);
