@@ -152,7 +152,7 @@ export class Service extends Construct {
     };
     return [
       ...Object.entries(plain).map(([variable, value]) => ({ name: variable, value })),
-      // Operator-managed secrets: the newest version at the time an instance starts.
+      // Secret Manager values (operator and provider secrets): the newest version at the time an instance starts.
       ...secrets.secretVariables.map(({ variable, secret }) => ({
         name: variable,
         valueSource: { secretKeyRef: { secret: secret.secretId, version: "latest" } },
