@@ -3,6 +3,7 @@
 import type { ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
 import { listOwnApiKeys } from "./api-keys.js";
 import { getConnectionStatus } from "./connections.js";
+import { TRAINING_TOOLS } from "./training.js";
 import type { McpTool } from "./tool.js";
 import { whoami } from "./whoami.js";
 
@@ -19,7 +20,7 @@ export function createToolCatalog(tools: McpTool[]): ToolCatalog {
   return { find: (name) => byName.get(name), listResult };
 }
 
-export const PIERRE_TOOLS: McpTool[] = [whoami, getConnectionStatus, listOwnApiKeys];
+export const PIERRE_TOOLS: McpTool[] = [whoami, getConnectionStatus, listOwnApiKeys, ...TRAINING_TOOLS];
 
 // Shared between concurrent requests: freezing makes an accidental mutation fail loudly.
 function deepFreeze<T>(value: T): T {

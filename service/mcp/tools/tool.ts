@@ -28,6 +28,8 @@ export interface ToolSpec<Input extends z.ZodObject, Output extends z.ZodObject>
   input: Input;
   output: Output;
   run(input: z.output<Input>, context: ToolContext): Promise<z.input<Output>>;
+  /** A sentence or two a model can quote, sent as a second text block after the JSON one. */
+  summary?(output: z.output<Output>): string;
 }
 
 export interface McpTool {
@@ -63,8 +65,10 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
         if (error instanceof ToolError) return toolError(error.message);
         throw error;
       }
-      const output = spec.output.parse(result) as Record<string, unknown>;
-      return { content: [{ type: "text", text: JSON.stringify(output) }], structuredContent: output };
+      const output = spec.output.parse(result);
+      const content: CallToolResult["content"] = [{ type: "text", text: JSON.stringify(output) }];
+      if (spec.summary) content.push({ type: "text", text: spec.summary(output) });
+      return { content, structuredContent: output as Record<string, unknown> };
     },
   };
 }
