@@ -1,5 +1,35 @@
 // The training-intelligence tools (issue 9), in the order tools/list shows them.
+import {
+  analyzeActivityTool,
+  analyzePerformanceTrendsTool,
+  analyzeTrainingLoadTool,
+  calculateFitnessScoreTool,
+  calculatePersonalizedZonesTool,
+  compareActivitiesTool,
+  detectPatternsTool,
+  generateRecommendationsTool,
+  predictPerformanceTool,
+} from "./analytics.js";
 import { deleteFitnessConfigTool, getFitnessConfig, listFitnessConfigsTool, setFitnessConfig } from "./fitness-config.js";
+import { analyzeSleepQualityTool, calculateRecoveryScoreTool, suggestRestDayTool, trackSleepTrendsTool } from "./recovery.js";
 import type { McpTool } from "./tool.js";
 
-export const TRAINING_TOOLS: McpTool[] = [getFitnessConfig, setFitnessConfig, listFitnessConfigsTool, deleteFitnessConfigTool];
+export const TRAINING_TOOLS: McpTool[] = [
+  analyzeTrainingLoadTool,
+  analyzeActivityTool,
+  compareActivitiesTool,
+  calculateFitnessScoreTool,
+  detectPatternsTool,
+  analyzePerformanceTrendsTool,
+  predictPerformanceTool,
+  calculatePersonalizedZonesTool,
+  generateRecommendationsTool,
+  analyzeSleepQualityTool,
+  trackSleepTrendsTool,
+  calculateRecoveryScoreTool,
+  suggestRestDayTool,
+  getFitnessConfig,
+  setFitnessConfig,
+  listFitnessConfigsTool,
+  deleteFitnessConfigTool,
+];
