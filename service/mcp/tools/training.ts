@@ -12,6 +12,15 @@ import {
 } from "./analytics.js";
 import { deleteFitnessConfigTool, getFitnessConfig, listFitnessConfigsTool, setFitnessConfig } from "./fitness-config.js";
 import { analyzeSleepQualityTool, calculateRecoveryScoreTool, suggestRestDayTool, trackSleepTrendsTool } from "./recovery.js";
+import {
+  analyzeGoalFeasibilityTool,
+  deleteGoalTool,
+  listGoalsTool,
+  listInsightsTool,
+  setGoalTool,
+  suggestGoalsTool,
+  trackProgressTool,
+} from "./goals.js";
 import type { McpTool } from "./tool.js";
 
 export const TRAINING_TOOLS: McpTool[] = [
@@ -28,6 +37,13 @@ export const TRAINING_TOOLS: McpTool[] = [
   trackSleepTrendsTool,
   calculateRecoveryScoreTool,
   suggestRestDayTool,
+  setGoalTool,
+  listGoalsTool,
+  deleteGoalTool,
+  trackProgressTool,
+  suggestGoalsTool,
+  analyzeGoalFeasibilityTool,
+  listInsightsTool,
   getFitnessConfig,
   setFitnessConfig,
   listFitnessConfigsTool,
