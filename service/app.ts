@@ -10,13 +10,13 @@ import { mcpRouter } from "./mcp/index.js";
 import { OAUTH_PER_IP_LIMITS, perIpRateLimit } from "./ratelimit/index.js";
 
 /** The slice of the service graph (composition.ts) the HTTP layer uses. */
-export type AppDeps = Pick<ServiceGraph, "config" | "pool" | "logger" | "outages" | "oauth" | "rateLimiter">;
+export type AppDeps = Pick<ServiceGraph, "config" | "pool" | "logger" | "outages" | "oauth" | "rateLimiter" | "dataServices">;
 
 // Headers MCP and OAuth clients running in browsers need to read or send.
 const EXPOSED_HEADERS = ["WWW-Authenticate", "Mcp-Session-Id", "Mcp-Protocol-Version", "RateLimit", "RateLimit-Policy", "Retry-After", "X-Request-Id"];
 const ALLOWED_HEADERS = ["Authorization", "Content-Type", "Accept", "Mcp-Protocol-Version", "Mcp-Session-Id", "Last-Event-ID", "X-API-Key", "X-Request-Id"];
 
-export function createApp({ config, pool, logger, outages, oauth, rateLimiter }: AppDeps): express.Express {
+export function createApp({ config, pool, logger, outages, oauth, rateLimiter, dataServices }: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   // Client IPs (rate limits, logs) come from X-Forwarded-For, trusting only our own proxy hops.
@@ -29,7 +29,7 @@ export function createApp({ config, pool, logger, outages, oauth, rateLimiter }:
 
   app.use(healthRouter(pool));
   // The hot path first, so its requests skip matching every OAuth route.
-  app.use(mcpRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken, outages }));
+  app.use(mcpRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken, outages, services: dataServices }));
   app.use("/oauth2/authorize", perIpRateLimit(rateLimiter, "oauth2-authorize", OAUTH_PER_IP_LIMITS.authorize));
   app.use("/oauth2/token", perIpRateLimit(rateLimiter, "oauth2-token", OAUTH_PER_IP_LIMITS.token));
   app.use("/oauth2/register", perIpRateLimit(rateLimiter, "oauth2-register", OAUTH_PER_IP_LIMITS.register));

@@ -6,12 +6,14 @@ import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "./config.js";
 import { Keyring } from "./crypto/envelope.js";
+import { createDataServices, type DataServices } from "./data-services/index.js";
 import { createOutageLog, isDatabaseUnavailable, type OutageLog } from "./db/outage.js";
 import { createServicePools, type ServicePools } from "./db/pool.js";
 import { AccessTokens } from "./oauth/access-tokens.js";
 import { Grants } from "./oauth/grants.js";
 import { createOAuth, type OAuth } from "./oauth/index.js";
 import { SigningKeys } from "./oauth/signing-keys.js";
+import { realOutboundDeps } from "./providers/outbound.js";
 import { createRateLimiter, type RateLimiter } from "./ratelimit/index.js";
 
 export interface ServiceGraph {
@@ -26,6 +28,8 @@ export interface ServiceGraph {
   grants: Grants;
   oauth: OAuth;
   rateLimiter: RateLimiter;
+  /** USDA and OpenWeather clients, each present when its API key is configured. */
+  dataServices: DataServices;
   /** Ends the pools; what uses them must have stopped first. */
   close(): Promise<void>;
 }
@@ -57,6 +61,11 @@ export function composeService(config: Config, logger: Logger, pools: ServicePoo
     grants,
     oauth: createOAuth({ config, pool, logger, signingKeys, accessTokens, grants }),
     rateLimiter: createRateLimiter({ pool: counterPool, logger, outages }),
+    dataServices: createDataServices(
+      config.dataServices,
+      pool,
+      realOutboundDeps({ observer: (call) => logger.debug("outbound call", { ...call }) }),
+    ),
     close: async () => {
       await Promise.all([pool.end(), counterPool.end()]);
     },

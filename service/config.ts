@@ -1,6 +1,7 @@
 // The whole runtime configuration, parsed from the environment once at startup and passed down
 // explicitly. Nothing else reads process.env.
 import { z } from "zod";
+import { dataServicesConfig, dataServicesEnvSchema, type DataServicesConfig } from "./data-services/config.js";
 import { logLevelSchema, type LogLevel } from "./logging/index.js";
 
 export interface DatabaseConfig {
@@ -37,6 +38,8 @@ export interface Config {
   encryptionMasterKey?: Buffer;
   /** Fetching OAuth Client ID Metadata Documents (oauth/client-metadata-documents.ts). */
   clientMetadataDocuments: { allowPrivateAddresses: boolean; extraCa?: string };
+  /** USDA FoodData Central and OpenWeather (data-services/config.ts). */
+  dataServices: DataServicesConfig;
 }
 
 export class ConfigError extends Error {}
@@ -74,7 +77,7 @@ const envSchema = z.object({
     .transform((value) => Buffer.from(value, "base64"))
     .refine((key) => key.length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)")
     .optional(),
-});
+}).extend(dataServicesEnvSchema.shape);
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(env);
@@ -120,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       allowPrivateAddresses: e.CLIENT_METADATA_ALLOW_PRIVATE_ADDRESSES === "true",
       extraCa: e.CLIENT_METADATA_CA,
     },
+    dataServices: dataServicesConfig(e),
   };
 }

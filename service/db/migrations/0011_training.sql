@@ -31,3 +31,13 @@ CREATE TRIGGER fitness_activity_streams_invalidate_load AFTER INSERT OR UPDATE O
 
 -- One goal per target: a race goal needs its distance, every goal its sport filter as given.
 ALTER TABLE goals ADD COLUMN race_distance_meters double precision CHECK (race_distance_meters > 0);
+
+-- Answers of the data services (USDA FoodData Central, OpenWeather) shared by every instance, each with
+-- its own lifetime (food 24 h, weather 30 min; service/data-services/cache.ts). Expired rows are ignored
+-- and overwritten; a sweep deletes them (data-services/cache.ts).
+CREATE TABLE external_cache (
+  key         text PRIMARY KEY,
+  value       jsonb NOT NULL,
+  expires_at  timestamptz NOT NULL
+);
+CREATE INDEX external_cache_expires_idx ON external_cache (expires_at);

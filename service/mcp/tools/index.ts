@@ -31,4 +31,4 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export { ToolError, type McpTool, type ToolContext } from "./tool.js";
+export { ToolError, type McpTool, type ToolContext, type ToolServices } from "./tool.js";

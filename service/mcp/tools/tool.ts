@@ -3,6 +3,7 @@
 // `structuredContent` with exactly the output schema's keys plus the same JSON as a text block.
 import type { CallToolResult, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import type { UsdaClient, WeatherClient } from "../../data-services/index.js";
 import type { Queryable } from "../../db/pool.js";
 import type { Principal } from "../../identity/principal.js";
 import type { Scope } from "../../identity/scopes.js";
@@ -16,6 +17,13 @@ export interface ToolContext {
   /** This request's rate-limit charge (empty usage when the limiter failed open). */
   rateLimit: RateLimitDecision;
   log: Logger;
+  services: ToolServices;
+}
+
+/** Outbound clients (composition.ts); a client is absent when its service is not configured. */
+export interface ToolServices {
+  usda?: UsdaClient;
+  weather?: WeatherClient;
 }
 
 export interface ToolSpec<Input extends z.ZodObject, Output extends z.ZodObject> {

@@ -21,6 +21,8 @@ import {
   suggestGoalsTool,
   trackProgressTool,
 } from "./goals.js";
+import { getFoodDetailsTool, getWeatherForActivityTool, searchFoodTool } from "./data-services.js";
+import { calculateDailyNutritionTool } from "./nutrition.js";
 import type { McpTool } from "./tool.js";
 
 export const TRAINING_TOOLS: McpTool[] = [
@@ -44,6 +46,10 @@ export const TRAINING_TOOLS: McpTool[] = [
   suggestGoalsTool,
   analyzeGoalFeasibilityTool,
   listInsightsTool,
+  calculateDailyNutritionTool,
+  searchFoodTool,
+  getFoodDetailsTool,
+  getWeatherForActivityTool,
   getFitnessConfig,
   setFitnessConfig,
   listFitnessConfigsTool,
