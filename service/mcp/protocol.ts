@@ -42,12 +42,20 @@ export function createRequestServer(catalog: ToolCatalog, context: ToolContext, 
     instructions: INSTRUCTIONS,
     jsonSchemaValidator,
   });
-  server.setRequestHandler(ListToolsRequestSchema, () => catalog.listResult);
+  server.setRequestHandler(ListToolsRequestSchema, () => catalog.list(context.principal.tier));
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const { name, arguments: args } = request.params;
     const tool = catalog.find(name);
     // Unknown tools are a protocol error (-32602), as the MCP specification's tools page shows.
     if (!tool) throw new JsonRpcError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    // A tool error rather than a protocol error: the model reads it and can tell the user what to upgrade.
+    if (!catalog.mayCall(context.principal.tier, name)) {
+      const needed = catalog.tierOf(name);
+      return {
+        content: [{ type: "text", text: `${name} needs the ${needed} tier; this credential runs at the ${context.principal.tier} tier.` }],
+        isError: true,
+      };
+    }
     try {
       return await tool.call(args, context);
     } catch (error) {

@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import packageJson from "../../package.json" with { type: "json" };
 import { createApiKey, revokeApiKey } from "../../service/identity/api-keys.js";
 import { addMembership } from "../../service/identity/users.js";
-import { PIERRE_TOOLS } from "../../service/mcp/tools/index.js";
+import { createToolCatalog, PIERRE_TOOLS } from "../../service/mcp/tools/index.js";
+
+// Alice is pro: tools/list shows the pro tier's tools (tier gating itself: tests/training/tiers.test.ts).
+const PRO_TOOLS = createToolCatalog(PIERRE_TOOLS).list("pro").tools;
 import { startTestServer, type TestServer } from "../support/server.js";
 import { createAccount, postMcp, toolCall, type Account } from "./support.js";
 
@@ -46,7 +49,7 @@ describe("MCP endpoint with the SDK client", () => {
       expect(client.getServerCapabilities()?.tools).toBeDefined();
 
       const { tools } = await client.listTools();
-      expect(tools.map((tool) => tool.name).sort()).toEqual(PIERRE_TOOLS.map((tool) => tool.definition.name).sort());
+      expect(tools.map((tool) => tool.name).sort()).toEqual(PRO_TOOLS.map((tool) => tool.name).sort());
       for (const tool of tools) {
         expect(tool.title).toBeTruthy();
         expect(tool.description).toBeTruthy();
@@ -95,7 +98,7 @@ describe("MCP endpoint with the SDK client", () => {
     );
     expect((await jsonRpcResult(init)).result).toMatchObject({ protocolVersion: "2025-06-18", serverInfo: { name: "pierre" } });
     const list = await postMcp(server.url, { jsonrpc: "2.0", id: 2, method: "tools/list" }, { "x-api-key": alice.apiKey, "mcp-protocol-version": "2025-06-18" });
-    expect(((await jsonRpcResult(list)).result as { tools: unknown[] }).tools).toHaveLength(PIERRE_TOOLS.length);
+    expect(((await jsonRpcResult(list)).result as { tools: unknown[] }).tools).toHaveLength(PRO_TOOLS.length);
   });
 });
 
@@ -243,7 +246,7 @@ describe("MCP transport rules", () => {
     const answers = (await (await postMcp(server.url, batch, auth())).json()) as { id: unknown; result: Record<string, unknown> }[];
     expect(answers.map((answer) => answer.id)).toEqual([batch[0].id, "list"]);
     expect(answers[0].result.structuredContent).toMatchObject({ userId: alice.user.id });
-    expect(answers[1].result.tools).toHaveLength(PIERRE_TOOLS.length);
+    expect(answers[1].result.tools).toHaveLength(PRO_TOOLS.length);
 
     const initialize = (id: number) => ({ jsonrpc: "2.0", id, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } } });
     for (const [body, message] of [

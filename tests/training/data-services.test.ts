@@ -25,7 +25,7 @@ beforeAll(async () => {
   server = await startTestServer(env);
   // A second instance on the same database: the cache is shared through PostgreSQL.
   second = await startTestServer({ ...env, DATABASE_URL: server.config.database.url! });
-  athlete = await createAccount(server.pool, "ds-athlete");
+  athlete = await createAccount(server.pool, "ds-athlete", { tenantTier: "pro", userTier: "pro" });
   history = await seedSyntheticHistory(server.pool, { tenantId: athlete.tenant.id, userId: athlete.user.id }, { days: 7, streamDays: 0 });
 });
 afterAll(async () => {
@@ -83,7 +83,7 @@ describe("get_weather_for_activity (OpenWeather One Call 3.0)", () => {
   });
 
   it("treats another user's activity as missing", async () => {
-    const other = await createAccount(server.pool, "ds-other");
+    const other = await createAccount(server.pool, "ds-other", { tenantTier: "pro", userTier: "pro" });
     const { rows } = await server.pool.query<{ id: string }>("SELECT id FROM fitness_activities WHERE user_id = $1 LIMIT 1", [athlete.user.id]);
     expect(await callError(server.url, other.apiKey, "get_weather_for_activity", { activity_id: rows[0].id, lat: 0, lon: 0 })).toMatch(/No activity/);
     expect(await callError(server.url, other.apiKey, "get_weather_for_activity", { activity_id: rows[0].id, lat: 91, lon: 0 })).toMatch(/lat/);
@@ -94,7 +94,7 @@ describe("without API keys", () => {
   it("says which variable is missing", async () => {
     const bare = await startTestServer();
     try {
-      const account = await createAccount(bare.pool, "ds-bare");
+      const account = await createAccount(bare.pool, "ds-bare", { tenantTier: "pro", userTier: "pro" });
       expect(await callError(bare.url, account.apiKey, "search_food", { query: "rice" })).toMatch(/USDA_API_KEY/);
       expect(await callError(bare.url, account.apiKey, "get_weather_for_activity", { activity_id: crypto.randomUUID(), lat: 1, lon: 1 })).toMatch(
         /OPENWEATHER_API_KEY/,

@@ -21,8 +21,8 @@ interface Goal {
 
 beforeAll(async () => {
   server = await startTestServer();
-  athlete = await createAccount(server.pool, "goal-athlete");
-  stranger = await createAccount(server.pool, "goal-stranger");
+  athlete = await createAccount(server.pool, "goal-athlete", { tenantTier: "pro", userTier: "pro" });
+  stranger = await createAccount(server.pool, "goal-stranger", { tenantTier: "pro", userTier: "pro" });
   history = await seedSyntheticHistory(server.pool, { tenantId: athlete.tenant.id, userId: athlete.user.id }, { days: 120, streamDays: 0 });
 });
 afterAll(() => server.close());
