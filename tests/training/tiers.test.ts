@@ -46,3 +46,18 @@ describe("tier gating", () => {
     expect(() => createToolCatalog(PIERRE_TOOLS, { whoami: "free" })).toThrow(/without a tier/);
   });
 });
+
+describe("resource and prompt requests with malformed params", () => {
+  it("answer -32602 with the field named, before the Server sees them", async () => {
+    for (const [method, params, field] of [
+      ["resources/read", {}, "params.uri"],
+      ["prompts/get", { name: 5 }, "params.name"],
+      ["prompts/get", { name: "recovery_check", arguments: { focus: "a\u0000b" } }, "params.arguments.focus"],
+    ] as const) {
+      const response = await postMcp(server.url, { jsonrpc: "2.0", id: 7, method, params }, { "x-api-key": free.apiKey });
+      const body = (await response.json()) as { error: { code: number; message: string } };
+      expect(body.error.code, method).toBe(-32602);
+      expect(body.error.message).toContain(field);
+    }
+  });
+});
