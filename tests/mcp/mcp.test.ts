@@ -207,7 +207,7 @@ describe("MCP transport rules", () => {
     const extraArgs = await callTool(alice.apiKey, "whoami", { verbose: true });
     expect(extraArgs.isError).toBe(true);
 
-    const unknownMethod = await jsonRpcResult(await postMcp(server.url, { jsonrpc: "2.0", id: 7, method: "resources/list" }, auth()));
+    const unknownMethod = await jsonRpcResult(await postMcp(server.url, { jsonrpc: "2.0", id: 7, method: "completion/complete" }, auth()));
     expect(unknownMethod.error?.code).toBe(-32601);
   });
 
