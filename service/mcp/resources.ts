@@ -1,11 +1,9 @@
 // MCP resources: read-only views of the caller's own data that clients can attach to a conversation. The
 // list is fixed (the URIs name no user: each read is the caller's own), so resources/list is built once.
 import type { ListResourcesResult, ReadResourceResult, Resource } from "@modelcontextprotocol/sdk/types.js";
-import { analyzeTrainingLoad, resolveThresholds } from "../intelligence/index.js";
+import { analyzeTrainingLoad } from "../intelligence/index.js";
 import { trainingBasis, withThresholds } from "../training/analytics.js";
 import { listActivities } from "../training/data.js";
-import { effectiveFitnessConfig } from "../training/fitness-config.js";
-import { recentInputs } from "../training/inputs.js";
 import type { ToolContext } from "./tools/index.js";
 import { now, ownerOf } from "./tools/training-support.js";
 
@@ -24,9 +22,8 @@ const RESOURCES: ResourceSpec[] = [
     description: "The fitness configuration (tenant default merged with the user's own) and the thresholds in use, configured or estimated.",
     mimeType: "application/json",
     async read({ principal, db }) {
-      const owner = ownerOf(principal);
-      const [config, inputs] = await Promise.all([effectiveFitnessConfig(db, owner.tenantId, owner.userId), recentInputs(db, owner, now(), { days: 0 })]);
-      return { configuration: config.merged, sources: config.sources, thresholds: resolveThresholds(config.merged, inputs.activities.recent) };
+      const { config, thresholds } = await trainingBasis(db, ownerOf(principal), now());
+      return { configuration: config.merged, sources: config.sources, thresholds };
     },
   },
   {

@@ -23,7 +23,7 @@ import {
 } from "../intelligence/index.js";
 import { FITNESS_WINDOW_DAYS } from "../intelligence/fitness-score.js";
 import { listHrv, listSleep } from "./data.js";
-import { effectiveFitnessConfig, type EffectiveFitnessConfig } from "./fitness-config.js";
+import type { EffectiveFitnessConfig } from "./fitness-config.js";
 import { daysBefore, recentInputs, type Owner } from "./inputs.js";
 import { loadSeries, type LoadSeries } from "./load-cache.js";
 
@@ -35,8 +35,7 @@ export interface TrainingBasis extends LoadSeries {
 
 /** The configuration, today and the (usually stored) daily TSS series with its thresholds. */
 export async function trainingBasis(db: Queryable, owner: Owner, nowMs: number): Promise<TrainingBasis> {
-  const config = await effectiveFitnessConfig(db, owner.tenantId, owner.userId);
-  return { config, nowMs, ...(await loadSeries(db, owner, config.merged, nowMs)) };
+  return { nowMs, ...(await loadSeries(db, owner, nowMs)) };
 }
 
 /** Provenance of the thresholds behind a result, merged with the result's own. */

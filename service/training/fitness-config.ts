@@ -40,13 +40,25 @@ export interface EffectiveFitnessConfig {
 interface Row {
   user_id: string | null;
   config: unknown;
-  updated_at: Date;
+  /** A string when the row came through CONFIG_ROWS_JSON_SQL. */
+  updated_at: Date | string;
 }
 
 function toStored(row: Row): StoredFitnessConfig {
   // Rows are only written through fitnessConfigSchema; parsing again guards against hand edits.
   const parsed = fitnessConfigSchema.safeParse(row.config);
-  return { scope: row.user_id === null ? "tenant" : "user", values: parsed.success ? parsed.data : {}, updatedAt: row.updated_at };
+  return { scope: row.user_id === null ? "tenant" : "user", values: parsed.success ? parsed.data : {}, updatedAt: new Date(row.updated_at) };
+}
+
+/**
+ * The caller's configuration rows ($1 tenant, $2 user) as one JSON array, for a query that reads them with
+ * something else in the same round trip (load-cache.ts); effectiveFromRows reads the array.
+ */
+export const CONFIG_ROWS_JSON_SQL = `(SELECT coalesce(json_agg(json_build_object('user_id', user_id, 'config', config, 'updated_at', updated_at)), '[]')
+  FROM fitness_configurations WHERE tenant_id = $1 AND (user_id IS NULL OR user_id = $2) AND name = 'default')`;
+
+export function effectiveFromRows(rows: Row[]): EffectiveFitnessConfig {
+  return merge(rows.map(toStored));
 }
 
 /** The tenant default and the caller's own override (never another user's). */
@@ -61,7 +73,10 @@ export async function listFitnessConfigs(db: Queryable, tenantId: string, userId
 }
 
 export async function effectiveFitnessConfig(db: Queryable, tenantId: string, userId: string): Promise<EffectiveFitnessConfig> {
-  const stored = await listFitnessConfigs(db, tenantId, userId);
+  return merge(await listFitnessConfigs(db, tenantId, userId));
+}
+
+function merge(stored: StoredFitnessConfig[]): EffectiveFitnessConfig {
   const tenantDefault = stored.find((c) => c.scope === "tenant") ?? null;
   const userOverride = stored.find((c) => c.scope === "user") ?? null;
   const merged: FitnessConfig = {};

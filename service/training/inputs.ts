@@ -20,11 +20,17 @@ export interface RecentInputs {
 
 /**
  * `days`: how much history `all` holds (null: everything). The window is widened by a day on each side
- * in UTC and cut to local days here, since activities are stored by UTC instant.
+ * in UTC and cut to local days here, since activities are stored by UTC instant. `streams`: attach the
+ * recent activities' streams (threshold estimation only: they are most of the bytes).
  */
-export async function recentInputs(db: Queryable, owner: Owner, nowMs: number, options: { days: number | null }): Promise<RecentInputs> {
+export async function recentInputs(
+  db: Queryable,
+  owner: Owner,
+  nowMs: number,
+  options: { days: number | null; streams?: boolean },
+): Promise<RecentInputs> {
   const window = Math.max(options.days ?? 0, RECENT_FITNESS_DAYS);
-  const streamsSince = new Date(nowMs - (RECENT_FITNESS_DAYS + 1) * DAY_MS);
+  const streamsSince = options.streams ? new Date(nowMs - (RECENT_FITNESS_DAYS + 1) * DAY_MS) : null;
   const since = options.days === null ? null : new Date(nowMs - (window + 1) * DAY_MS);
   const [activities, offset] = await Promise.all([listActivities(db, owner, { since, streamsSince }), latestUtcOffsetMinutes(db, owner)]);
   const today = dateOf(localDay(new Date(nowMs).toISOString(), offset));

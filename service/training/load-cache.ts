@@ -6,7 +6,7 @@
 // rebuild reads may miss that rebuild and shows up at the next change or the next day at the latest.
 import type { Queryable } from "../db/pool.js";
 import { buildDailyTssSeries, localDay, dateOf, resolveThresholds, type DailyTssSeries, type Thresholds, type FitnessConfig } from "../intelligence/index.js";
-import { FITNESS_CONFIG_FIELDS } from "./fitness-config.js";
+import { CONFIG_ROWS_JSON_SQL, effectiveFromRows, FITNESS_CONFIG_FIELDS, type EffectiveFitnessConfig } from "./fitness-config.js";
 import { recentInputs, type Owner } from "./inputs.js";
 
 export interface LoadSeries {
@@ -18,10 +18,11 @@ export interface LoadSeries {
 }
 
 interface CacheRow {
-  basis: string;
-  series: DailyTssSeries;
-  thresholds: Thresholds;
-  utc_offset_minutes: number;
+  configs: Parameters<typeof effectiveFromRows>[0];
+  basis: string | null;
+  series: DailyTssSeries | null;
+  thresholds: Thresholds | null;
+  utc_offset_minutes: number | null;
 }
 
 function basisOf(today: string, config: FitnessConfig): string {
@@ -32,18 +33,21 @@ export function localToday(nowMs: number, utcOffsetMinutes: number): string {
   return dateOf(localDay(new Date(nowMs).toISOString(), utcOffsetMinutes));
 }
 
-export async function loadSeries(db: Queryable, owner: Owner, config: FitnessConfig, nowMs: number): Promise<LoadSeries> {
+/** The merged configuration and the series, in one round trip when the stored series is current. */
+export async function loadSeries(db: Queryable, owner: Owner, nowMs: number): Promise<LoadSeries & { config: EffectiveFitnessConfig }> {
   const { rows } = await db.query<CacheRow>({
     name: "training-read-load-cache",
-    text: `SELECT basis, series, thresholds, (series->>'utcOffsetMinutes')::int AS utc_offset_minutes
-     FROM training_load_cache WHERE tenant_id = $1 AND user_id = $2`,
+    text: `SELECT ${CONFIG_ROWS_JSON_SQL} AS configs, c.basis, c.series, c.thresholds, (c.series->>'utcOffsetMinutes')::int AS utc_offset_minutes
+     FROM (SELECT 1) AS one LEFT JOIN training_load_cache c ON c.tenant_id = $1 AND c.user_id = $2`,
     values: [owner.tenantId, owner.userId],
   });
-  const row = rows[0];
-  if (row && row.basis === basisOf(localToday(nowMs, row.utc_offset_minutes), config)) {
-    return { today: localToday(nowMs, row.utc_offset_minutes), series: row.series, thresholds: row.thresholds, cached: true };
+  const row = rows[0]!;
+  const effective = effectiveFromRows(row.configs);
+  const config = effective.merged;
+  if (row.series && row.thresholds && row.utc_offset_minutes !== null && row.basis === basisOf(localToday(nowMs, row.utc_offset_minutes), config)) {
+    return { config: effective, today: localToday(nowMs, row.utc_offset_minutes), series: row.series, thresholds: row.thresholds, cached: true };
   }
-  const { today, activities, utcOffsetMinutes } = await recentInputs(db, owner, nowMs, { days: null });
+  const { today, activities, utcOffsetMinutes } = await recentInputs(db, owner, nowMs, { days: null, streams: true });
   const thresholds = resolveThresholds(config, activities.recent);
   const series = buildDailyTssSeries(activities.all, thresholds, today);
   await db.query({
@@ -52,5 +56,5 @@ export async function loadSeries(db: Queryable, owner: Owner, config: FitnessCon
      ON CONFLICT (tenant_id, user_id) DO UPDATE SET basis = $3, series = $4, thresholds = $5, computed_at = now()`,
     values: [owner.tenantId, owner.userId, basisOf(today, config), JSON.stringify({ ...series, utcOffsetMinutes }), JSON.stringify(thresholds)],
   });
-  return { today, series, thresholds, cached: false };
+  return { config: effective, today, series, thresholds, cached: false };
 }

@@ -1,16 +1,15 @@
 // get/set/list/delete_fitness_config: the tenant default and the caller's override (training/fitness-config.ts),
 // and the thresholds the analytics will use, with which of them are estimated from activities.
 import { z } from "zod";
-import { resolveThresholds, type ThresholdName } from "../../intelligence/index.js";
+import type { ThresholdName } from "../../intelligence/index.js";
+import { trainingBasis } from "../../training/analytics.js";
 import {
   deleteFitnessConfig,
-  effectiveFitnessConfig,
   fitnessConfigSchema,
   listFitnessConfigs,
   updateFitnessConfig,
   type StoredFitnessConfig,
 } from "../../training/fitness-config.js";
-import { recentInputs } from "../../training/inputs.js";
 import { defineTool } from "./tool.js";
 import { now, ownerOf, provenance, readOnly, requireTenantAdmin } from "./training-support.js";
 
@@ -43,9 +42,8 @@ export const getFitnessConfig = defineTool({
     ...provenance,
   }),
   async run(_input, { principal, db }) {
-    const owner = ownerOf(principal);
-    const [config, inputs] = await Promise.all([effectiveFitnessConfig(db, owner.tenantId, owner.userId), recentInputs(db, owner, now(), { days: 0 })]);
-    const thresholds = resolveThresholds(config.merged, inputs.activities.recent);
+    // The thresholds stored with the daily TSS series: the ones every analysis uses.
+    const { config, thresholds } = await trainingBasis(db, ownerOf(principal), now());
     return {
       tenantDefault: config.tenantDefault && toOutput(config.tenantDefault),
       userOverride: config.userOverride && toOutput(config.userOverride),
