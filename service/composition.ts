@@ -65,6 +65,7 @@ export function composeService(config: Config, logger: Logger, pools: ServicePoo
       config.dataServices,
       pool,
       realOutboundDeps({ observer: (call) => logger.debug("outbound call", { ...call }) }),
+      (error) => logger.warn("external cache sweep failed", { error }),
     ),
     close: async () => {
       await Promise.all([pool.end(), counterPool.end()]);

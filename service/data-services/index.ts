@@ -12,8 +12,13 @@ export interface DataServices {
   cache: SharedCache;
 }
 
-export function createDataServices(config: DataServicesConfig, db: Queryable, deps: OutboundDeps): DataServices {
-  const cache = createSharedCache(db, deps.now);
+export function createDataServices(
+  config: DataServicesConfig,
+  db: Queryable,
+  deps: OutboundDeps,
+  onSweepError: (error: unknown) => void,
+): DataServices {
+  const cache = createSharedCache(db, deps.now, onSweepError);
   const { usda, openWeather } = config;
   return {
     cache,
