@@ -1,9 +1,10 @@
 // The daily TSS series per user, stored in training_load_cache (0011) so a load question over two years
 // reads one row. A row holds the series, the thresholds it was computed with and the UTC offset of the
-// latest activity; it is valid while its basis (the local day it was built for and the merged fitness
+// latest activity; it is valid while its basis (the release, the local day it was built for and the merged fitness
 // configuration) matches. Triggers delete it whenever the user's activities or streams change, so a sync
 // needs no call into this module. The rebuild is not serialized with sync: an activity committed while a
 // rebuild reads may miss that rebuild and shows up at the next change or the next day at the latest.
+import packageJson from "../../package.json" with { type: "json" };
 import type { Queryable } from "../db/pool.js";
 import { buildDailyTssSeries, localDay, dateOf, resolveThresholds, type DailyTssSeries, type Thresholds, type FitnessConfig } from "../intelligence/index.js";
 import { CONFIG_ROWS_JSON_SQL, effectiveFromRows, FITNESS_CONFIG_FIELDS, type EffectiveFitnessConfig } from "./fitness-config.js";
@@ -25,8 +26,10 @@ interface CacheRow {
   utc_offset_minutes: number | null;
 }
 
+// The release is part of the basis: a new engine (a corrected formula) must not answer from a series an
+// older one stored.
 function basisOf(today: string, config: FitnessConfig): string {
-  return `${today}|${JSON.stringify(FITNESS_CONFIG_FIELDS.map((field) => config[field] ?? null))}`;
+  return `${packageJson.version}|${today}|${JSON.stringify(FITNESS_CONFIG_FIELDS.map((field) => config[field] ?? null))}`;
 }
 
 export function localToday(nowMs: number, utcOffsetMinutes: number): string {
