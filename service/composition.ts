@@ -7,12 +7,15 @@ import type { Logger } from "winston";
 import type { Config } from "./config.js";
 import { Keyring } from "./crypto/envelope.js";
 import { createFitnessServices, type FitnessServices } from "./fitness/index.js";
+import { createDataServices, type DataServices } from "./data-services/index.js";
 import { createOutageLog, isDatabaseUnavailable, type OutageLog } from "./db/outage.js";
 import { createServicePools, type ServicePools } from "./db/pool.js";
+import { logOutboundCalls } from "./providers/call-log.js";
 import { AccessTokens } from "./oauth/access-tokens.js";
 import { Grants } from "./oauth/grants.js";
 import { createOAuth, type OAuth } from "./oauth/index.js";
 import { SigningKeys } from "./oauth/signing-keys.js";
+import { realOutboundDeps } from "./providers/outbound.js";
 import { createRateLimiter, type RateLimiter } from "./ratelimit/index.js";
 
 export interface ServiceGraph {
@@ -31,6 +34,8 @@ export interface ServiceGraph {
   rateLimiter: RateLimiter;
   /** Providers, token vault, connect flow, sync; absent without a master key (tokens cannot be stored). */
   fitness: FitnessServices | undefined;
+  /** USDA and OpenWeather clients, each present when its API key is configured. */
+  dataServices: DataServices;
   /** Ends the pools; what uses them must have stopped first. */
   close(): Promise<void>;
 }
@@ -65,6 +70,12 @@ export function composeService(config: Config, logger: Logger, pools: ServicePoo
     oauth: createOAuth({ config, pool, logger, signingKeys, accessTokens, grants }),
     rateLimiter: createRateLimiter({ pool: counterPool, logger, outages }),
     fitness,
+    dataServices: createDataServices(
+      config.dataServices,
+      pool,
+      realOutboundDeps({ observer: logOutboundCalls(logger) }),
+      (error) => logger.warn("external cache sweep failed", { error }),
+    ),
     close: async () => {
       // The notification listener holds a pool connection until closed.
       await fitness?.events.close();

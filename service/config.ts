@@ -5,6 +5,7 @@ import { z } from "zod";
 import { logLevelSchema, type LogLevel } from "./logging/levels.js";
 import type { ProviderSettings } from "./providers/index.js";
 import { providerEnvSchema, providerSettingsFrom } from "./providers/settings.js";
+import { dataServicesConfig, dataServicesEnvSchema, type DataServicesConfig } from "./data-services/config.js";
 
 export interface DatabaseConfig {
   /** Where the database comes from: an explicit URL, pg's PG* variables, or a local embedded cluster. */
@@ -51,6 +52,8 @@ export interface Config {
   providers: ProviderSettings;
   /** Origin of the provider OAuth callbacks; publicBaseUrl unless PROVIDER_REDIRECT_BASE says otherwise. */
   providerRedirectBase: string;
+  /** USDA FoodData Central and OpenWeather (data-services/config.ts). */
+  dataServices: DataServicesConfig;
 }
 
 export class ConfigError extends Error {}
@@ -100,7 +103,7 @@ export const envSchema = z.object({
     .transform((value) => Buffer.from(value, "base64"))
     .refine((key) => key.length === 32, "must be 32 bytes, base64-encoded (openssl rand -base64 32)")
     .optional(),
-}).extend(providerEnvSchema.shape);
+}).extend(providerEnvSchema.shape).extend(dataServicesEnvSchema.shape);
 
 export type ServiceVariable = keyof typeof envSchema.shape;
 
@@ -157,5 +160,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     providers: providers.settings,
     providerRedirectBase: (e.PROVIDER_REDIRECT_BASE ?? publicBaseUrl).replace(/\/+$/, ""),
+    dataServices: dataServicesConfig(e),
   };
 }

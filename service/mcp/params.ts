@@ -6,8 +6,12 @@
 import {
   CallToolRequestSchema,
   ErrorCode,
+  GetPromptRequestSchema,
   InitializeRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
   ListToolsRequestSchema,
+  ReadResourceRequestSchema,
   PingRequestSchema,
   type JSONRPCErrorResponse,
   type JSONRPCRequest,
@@ -21,6 +25,10 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   ping: PingRequestSchema,
   "tools/list": ListToolsRequestSchema,
   "tools/call": CallToolRequestSchema,
+  "resources/list": ListResourcesRequestSchema,
+  "resources/read": ReadResourceRequestSchema,
+  "prompts/list": ListPromptsRequestSchema,
+  "prompts/get": GetPromptRequestSchema,
 };
 
 /** The -32602 answer for a request whose params are malformed, or undefined when they are fine. */
@@ -40,6 +48,7 @@ function paramsProblem(request: JSONRPCRequest): string | undefined {
     return `${issue.path.join(".") || "params"}: ${issue.message}`;
   }
   // Tool arguments end up in queries; PostgreSQL refuses NUL and unpaired surrogates (http/storable-text.ts).
-  const unstorable = request.method === "tools/call" ? unstorableTextPath(request.params?.arguments, "params.arguments") : undefined;
+  const unstorable =
+    request.method === "tools/call" || request.method === "prompts/get" ? unstorableTextPath(request.params?.arguments, "params.arguments") : undefined;
   return unstorable === undefined ? undefined : `${unstorable} ${NOT_STORABLE}`;
 }

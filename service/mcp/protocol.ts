@@ -8,13 +8,23 @@
 // is built once (tool catalog, JSON Schemas, the tools/list result, the JSON Schema validator) and a
 // request only pays for a bare Server and two handler registrations.
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import packageJson from "../../package.json" with { type: "json" };
 import { isDatabaseUnavailable } from "../db/outage.js";
 import { emitEvent, tenantBucket, type EventFields } from "../logging/events.js";
 import { withSpan } from "../tracing/spans.js";
+import { getPrompt, PROMPT_LIST } from "./prompts.js";
+import { readResource, RESOURCE_LIST } from "./resources.js";
 import type { ToolCatalog, ToolContext } from "./tools/index.js";
 
 /** JSON-RPC's "implementation-defined server error" code, used for HTTP-level refusals and outages. */
@@ -40,11 +50,26 @@ export interface RequestFailures {
 
 export function createRequestServer(catalog: ToolCatalog, context: ToolContext, failures: RequestFailures): Server {
   const server = new Server(SERVER_INFO, {
-    capabilities: { tools: { listChanged: false } },
+    capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } },
     instructions: INSTRUCTIONS,
     jsonSchemaValidator,
   });
-  server.setRequestHandler(ListToolsRequestSchema, () => catalog.listResult);
+  server.setRequestHandler(ListToolsRequestSchema, () => catalog.list(context.principal.tier));
+  server.setRequestHandler(ListResourcesRequestSchema, () => RESOURCE_LIST);
+  server.setRequestHandler(ReadResourceRequestSchema, (request) =>
+    guarded(context, failures, { message: "resource read failed", uri: request.params.uri }, async () => {
+      const result = await readResource(request.params.uri, context);
+      // -32002: the MCP specification's code for a resource that does not exist.
+      if (!result) throw new JsonRpcError(RESOURCE_NOT_FOUND, `Resource not found: ${request.params.uri}`);
+      return result;
+    }),
+  );
+  server.setRequestHandler(ListPromptsRequestSchema, () => PROMPT_LIST);
+  server.setRequestHandler(GetPromptRequestSchema, (request) => {
+    const result = getPrompt(request.params.name, request.params.arguments);
+    if (typeof result === "string") throw new JsonRpcError(ErrorCode.InvalidParams, result);
+    return result;
+  });
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const { name, arguments: args } = request.params;
     const startedAt = performance.now();
@@ -63,22 +88,49 @@ export function createRequestServer(catalog: ToolCatalog, context: ToolContext, 
       // Unknown tools are a protocol error (-32602), as the MCP specification's tools page shows.
       throw new JsonRpcError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     }
+    // A tool error rather than a protocol error: the model reads it and can tell the user what to upgrade.
+    if (!catalog.mayCall(context.principal.tier, name)) {
+      toolCall("error");
+      const needed = catalog.tierOf(name);
+      return {
+        content: [{ type: "text", text: `${name} needs the ${needed} tier; this credential runs at the ${context.principal.tier} tier.` }],
+        isError: true,
+      };
+    }
     try {
-      const result = await withSpan(`tool ${name}`, { attributes: { "mcp.tool.name": name } }, () => tool.call(args, context));
+      const result = await guarded(context, failures, { message: "tool failed", tool: name }, () =>
+        withSpan(`tool ${name}`, { attributes: { "mcp.tool.name": name } }, () => tool.call(args, context)),
+      );
       toolCall(result.isError ? "error" : "ok");
       return result;
     } catch (error) {
-      if (isDatabaseUnavailable(error)) {
-        toolCall("unavailable");
-        failures.databaseUnavailable = error;
-        throw new JsonRpcError(SERVER_ERROR, "Service unavailable: the database cannot be reached");
-      }
-      toolCall("internal_error");
-      context.log.error("tool failed", { tool: name, error });
-      throw new JsonRpcError(ErrorCode.InternalError, "Internal error");
+      toolCall(failures.databaseUnavailable === undefined ? "internal_error" : "unavailable");
+      throw error;
     }
   });
   return server;
+}
+
+const RESOURCE_NOT_FOUND = -32002;
+
+/** Runs a handler, turning an unreachable database into SERVER_ERROR (router: 503) and a bug into -32603. */
+async function guarded<T>(
+  context: ToolContext,
+  failures: RequestFailures,
+  { message, ...fields }: { message: string; [field: string]: unknown },
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof JsonRpcError) throw error;
+    if (isDatabaseUnavailable(error)) {
+      failures.databaseUnavailable = error;
+      throw new JsonRpcError(SERVER_ERROR, "Service unavailable: the database cannot be reached");
+    }
+    context.log.error(message, { ...fields, error });
+    throw new JsonRpcError(ErrorCode.InternalError, "Internal error");
+  }
 }
 
 /**

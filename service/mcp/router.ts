@@ -39,7 +39,7 @@ import { createAuthenticator, type VerifyAccessToken } from "./auth.js";
 import { createOriginCheck } from "./origin.js";
 import { invalidParamsAnswer } from "./params.js";
 import { createRequestServer, SERVER_ERROR, type RequestFailures } from "./protocol.js";
-import { createToolCatalog, PIERRE_TOOLS, type ToolCatalog } from "./tools/index.js";
+import { createToolCatalog, PIERRE_TOOLS, type ToolCatalog, type ToolServices } from "./tools/index.js";
 import { ExchangeTransport } from "./transport.js";
 
 export interface McpRouterDeps {
@@ -49,13 +49,15 @@ export interface McpRouterDeps {
   verifyAccessToken: VerifyAccessToken;
   outages: OutageLog;
   fitness: FitnessServices | undefined;
+  /** Outbound data services the tools may call (ToolContext.services). */
+  services: ToolServices;
 }
 
 /** The SDK transport's limit on messages in one batch. */
 const MAX_BATCH_SIZE = 100;
 
 export function mcpRouter(deps: McpRouterDeps): Router {
-  const { config, pool, rateLimiter, verifyAccessToken, outages, fitness } = deps;
+  const { config, pool, rateLimiter, verifyAccessToken, outages, fitness, services } = deps;
   const path = new URL(config.mcpResourceUrl).pathname;
   const authenticator = createAuthenticator(pool, verifyAccessToken);
   const catalog = createToolCatalog(PIERRE_TOOLS);
@@ -130,7 +132,7 @@ export function mcpRouter(deps: McpRouterDeps): Router {
     const delivered = invalid.length === 0 ? messages : messages.filter((message) => !invalid.some((answer) => isJSONRPCRequest(message) && answer.id === message.id));
 
     const failures: RequestFailures = {};
-    const server = createRequestServer(catalog, { principal, db: pool, rateLimit, log: res.locals.log, fitness }, failures);
+    const server = createRequestServer(catalog, { principal, db: pool, rateLimit, log: res.locals.log, fitness, services }, failures);
     const transport = new ExchangeTransport();
     // A client that goes away before its answer: closing the server aborts the handlers still running.
     res.on("close", () => {

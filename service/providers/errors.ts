@@ -3,6 +3,9 @@
 // response body or a URL with a query string, because these errors end up in logs and tool answers.
 import type { ProviderId } from "../fitness/model.js";
 
+/** Whom an outbound call went to: a fitness provider or one of the data services (USDA, OpenWeather). */
+export type UpstreamId = ProviderId | "usda" | "openweather";
+
 export type ProviderErrorKind =
   | "rate_limited"
   | "reauthorization_required"
@@ -14,7 +17,7 @@ export type ProviderErrorKind =
 export abstract class ProviderError extends Error {
   abstract readonly kind: ProviderErrorKind;
   constructor(
-    readonly provider: ProviderId,
+    readonly provider: UpstreamId,
     readonly endpointKind: string,
     readonly status: number | null,
     message: string,
@@ -26,7 +29,7 @@ export abstract class ProviderError extends Error {
 /** The provider said wait. `retryAfterMs` is its own figure where it gives one, else our reading of its window. */
 export class RateLimitedError extends ProviderError {
   readonly kind = "rate_limited";
-  constructor(provider: ProviderId, endpointKind: string, status: number, readonly retryAfterMs: number) {
+  constructor(provider: UpstreamId, endpointKind: string, status: number, readonly retryAfterMs: number) {
     super(provider, endpointKind, status, `rate limited, retry in ${Math.ceil(retryAfterMs / 1000)} s`);
   }
 }
@@ -34,7 +37,7 @@ export class RateLimitedError extends ProviderError {
 /** The grant is gone (revoked, expired, refresh token already used): only the user can fix it by reconnecting. */
 export class ReauthorizationRequiredError extends ProviderError {
   readonly kind = "reauthorization_required";
-  constructor(provider: ProviderId, endpointKind: string, status: number | null) {
+  constructor(provider: UpstreamId, endpointKind: string, status: number | null) {
     super(provider, endpointKind, status, "the authorization was revoked or has expired");
   }
 }
@@ -42,7 +45,7 @@ export class ReauthorizationRequiredError extends ProviderError {
 /** The access token was refused: refresh once and retry; if the refresh fails the grant is gone. */
 export class AccessTokenRejectedError extends ProviderError {
   readonly kind = "access_token_rejected";
-  constructor(provider: ProviderId, endpointKind: string, status: number) {
+  constructor(provider: UpstreamId, endpointKind: string, status: number) {
     super(provider, endpointKind, status, "access token rejected");
   }
 }
@@ -50,7 +53,7 @@ export class AccessTokenRejectedError extends ProviderError {
 /** 5xx, timeouts and network failures that outlived the retries. */
 export class UpstreamUnavailableError extends ProviderError {
   readonly kind = "upstream_unavailable";
-  constructor(provider: ProviderId, endpointKind: string, status: number | null, reason: string) {
+  constructor(provider: UpstreamId, endpointKind: string, status: number | null, reason: string) {
     super(provider, endpointKind, status, reason);
   }
 }
@@ -58,7 +61,7 @@ export class UpstreamUnavailableError extends ProviderError {
 /** The provider answered something we cannot use (unexpected status, not JSON, not the documented shape). */
 export class BadResponseError extends ProviderError {
   readonly kind = "bad_response";
-  constructor(provider: ProviderId, endpointKind: string, status: number | null, reason: string) {
+  constructor(provider: UpstreamId, endpointKind: string, status: number | null, reason: string) {
     super(provider, endpointKind, status, reason);
   }
 }
@@ -66,7 +69,7 @@ export class BadResponseError extends ProviderError {
 /** The provider has no such operation (e.g. Garmin has no activity-by-id read). */
 export class UnsupportedOperationError extends ProviderError {
   readonly kind = "unsupported";
-  constructor(provider: ProviderId, operation: string) {
+  constructor(provider: UpstreamId, operation: string) {
     super(provider, operation, null, "not offered by this provider");
   }
 }

@@ -2,18 +2,18 @@
 // calls, the error taxonomy of ./errors.ts, and one observer event per attempt. Nothing here logs: the
 // observer receives sizes and timings only, so no token, body or query string can reach a log through it.
 import type { z } from "zod";
-import type { ProviderId } from "../fitness/model.js";
 import {
   AccessTokenRejectedError,
   BadResponseError,
   type ProviderError,
+  type UpstreamId,
   RateLimitedError,
   UpstreamUnavailableError,
 } from "./errors.js";
 import type { RateLimitState } from "./types.js";
 
 export interface OutboundCall {
-  provider: ProviderId;
+  provider: UpstreamId;
   endpointKind: string;
   /** null when no response arrived (timeout, connection refused). */
   status: number | null;
@@ -77,7 +77,7 @@ export interface FailedResponse {
 
 /** What differs between providers at the HTTP level. */
 export interface ProviderHttpProfile {
-  provider: ProviderId;
+  provider: UpstreamId;
   /** Whether the provider's terms allow retrying a 429 after its Retry-After (Strava's windows do not reset soon). */
   retryRateLimited: boolean;
   parseRateLimit(headers: Headers, now: Date): RateLimitState | null;
@@ -99,7 +99,7 @@ export interface OutboundRequest<T> {
 }
 
 export interface Outbound {
-  readonly provider: ProviderId;
+  readonly provider: UpstreamId;
   send<T>(request: OutboundRequest<T>): Promise<T>;
 }
 

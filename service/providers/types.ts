@@ -2,6 +2,7 @@
 // provider's shapes into ../fitness/model.ts; everything stateful (token storage, refresh serialization,
 // cursors, cached data, rate-limit state shared across instances) lives with the caller.
 import type { Activity, AthleteProfile, DateRange, HrvRecord, ProviderId, SleepRecord } from "../fitness/model.js";
+import type { UpstreamId } from "./errors.js";
 
 export interface TokenGrant {
   accessToken: string;
@@ -60,7 +61,7 @@ export interface RateLimitWindow {
 }
 
 export interface RateLimitState {
-  provider: ProviderId;
+  provider: UpstreamId;
   observedAt: Date;
   windows: RateLimitWindow[];
   /** Set when the provider answered 429: no instance should call it before then. */

@@ -54,7 +54,7 @@ export const getConnectionStatus = defineTool({
       }),
     };
   },
-  summarize: ({ connections }) =>
+  summary: ({ connections }) =>
     connections.map((c) => `${PROVIDER_NAMES[c.provider]}: ${c.status.replace(/_/g, " ")}${c.available ? "" : " (not available on this server)"}`).join("\n"),
 });
 
@@ -87,7 +87,7 @@ export const connectProvider = defineTool({
     if (started.result.outcome !== "connected") throw new ToolError(`Connecting ${provider} failed (${started.result.outcome}); try again.`);
     return { provider, status: "connected" as const, authorizationUrl: null, expiresInSeconds: null };
   },
-  summarize: (o) =>
+  summary: (o) =>
     o.status === "connected"
       ? `${PROVIDER_NAMES[o.provider]} is connected. Its data can now be read with get_activities, get_sleep and get_athlete.`
       : `Ask the user to open this link and approve access at ${PROVIDER_NAMES[o.provider]} within 10 minutes:\n${o.authorizationUrl}`,
@@ -107,7 +107,7 @@ export const disconnectProvider = defineTool({
     const { deleted, revoked } = await requireFitness(context).connect.disconnect(ownerOf(context), provider);
     return { provider, disconnected: deleted, revokedAtProvider: revoked };
   },
-  summarize: (o) =>
+  summary: (o) =>
     o.disconnected
       ? `${PROVIDER_NAMES[o.provider]} is disconnected and its data deleted${o.revokedAtProvider ? "; access was revoked at the provider" : ""}.`
       : `${PROVIDER_NAMES[o.provider]} was not connected.`,

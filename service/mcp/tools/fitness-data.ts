@@ -67,7 +67,7 @@ export const getActivities = defineTool({
       sources,
     };
   },
-  summarize: ({ activities, nextCursor, sources }) =>
+  summary: ({ activities, nextCursor, sources }) =>
     [
       `${activities.length} activit${activities.length === 1 ? "y" : "ies"}${activities[0] ? `, newest ${activities[0].startTime.slice(0, 10)}` : ""}${nextCursor ? "; more with nextCursor" : ""}.`,
       sourceNotes(sources),
@@ -111,7 +111,7 @@ export const getActivity = defineTool({
       note: detail.note,
     };
   },
-  summarize: ({ activity, laps, streamSummary, note }) =>
+  summary: ({ activity, laps, streamSummary, note }) =>
     [
       `${activity.name} (${activity.sport}) on ${activity.startTime.slice(0, 10)}: ${laps?.length ?? 0} laps, ${streamSummary ? `${streamSummary.samples} samples` : "no streams"}.`,
       note,
@@ -132,7 +132,7 @@ export const getAthlete = defineTool({
     const profiles = await Promise.all(connections.filter((c) => c.status === "connected").map((c) => fitness.sync.profile(c).catch(() => null)));
     return { profiles: profiles.filter((p) => p !== null), sources };
   },
-  summarize: ({ profiles, sources }) =>
+  summary: ({ profiles, sources }) =>
     [profiles.map((p) => `${p.provider}: ${p.displayName ?? "unnamed"}${p.weightKg ? `, ${p.weightKg} kg` : ""}${p.ftpWatts ? `, FTP ${p.ftpWatts} W` : ""}`).join("\n"), sourceNotes(sources)]
       .filter(Boolean)
       .join("\n"),
@@ -178,7 +178,7 @@ export const getStats = defineTool({
     const totals = await activityTotals(context.db, ownerOf(context), { period: input.period, from, to, provider: input.provider });
     return { period: input.period, from, to, totals, sources };
   },
-  summarize: ({ totals, period, from, to, sources }) => {
+  summary: ({ totals, period, from, to, sources }) => {
     const bySport = new Map<string, { count: number; km: number }>();
     for (const t of totals) {
       const s = bySport.get(t.sport) ?? { count: 0, km: 0 };
@@ -209,7 +209,7 @@ export const getSleep = defineTool({
     const { sources } = await freshSources(context, provider);
     return { nights: await querySleep(context.db, ownerOf(context), { from, to, provider }), sources };
   },
-  summarize: ({ nights, sources }) => {
+  summary: ({ nights, sources }) => {
     const main = nights.filter((n) => n.isMainSleep);
     const avg = main.length ? main.reduce((sum, n) => sum + n.minutesAsleep, 0) / main.length : 0;
     return [`${nights.length} sleep records; main sleep averages ${Math.floor(avg / 60)} h ${Math.round(avg % 60)} min.`, sourceNotes(sources)].filter(Boolean).join("\n");

@@ -4,6 +4,7 @@
 // tool gives one, a short summary in words as a second block).
 import type { CallToolResult, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import type { UsdaClient, WeatherClient } from "../../data-services/index.js";
 import type { Queryable } from "../../db/pool.js";
 import type { Principal } from "../../identity/principal.js";
 import type { Scope } from "../../identity/scopes.js";
@@ -20,6 +21,13 @@ export interface ToolContext {
   log: Logger;
   /** The fitness layer (connect flow, synced data); undefined only when no master key is configured. */
   fitness: FitnessServices | undefined;
+  services: ToolServices;
+}
+
+/** Outbound clients (composition.ts); a client is absent when its service is not configured. */
+export interface ToolServices {
+  usda?: UsdaClient;
+  weather?: WeatherClient;
 }
 
 export interface ToolSpec<Input extends z.ZodObject, Output extends z.ZodObject> {
@@ -32,8 +40,8 @@ export interface ToolSpec<Input extends z.ZodObject, Output extends z.ZodObject>
   input: Input;
   output: Output;
   run(input: z.output<Input>, context: ToolContext): Promise<z.input<Output>>;
-  /** A short plain-language text block for the model, after the output's JSON. */
-  summarize?(output: z.output<Output>): string;
+  /** A sentence or two a model can quote, sent as a second text block after the JSON one. */
+  summary?(output: z.output<Output>): string;
 }
 
 export interface McpTool {
@@ -70,9 +78,8 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
         throw error;
       }
       const output = spec.output.parse(result);
-      // The JSON first (clients without structuredContent read it there), then the plain words, if any.
       const content: CallToolResult["content"] = [{ type: "text", text: JSON.stringify(output) }];
-      if (spec.summarize) content.push({ type: "text", text: spec.summarize(output) });
+      if (spec.summary) content.push({ type: "text", text: spec.summary(output) });
       return { content, structuredContent: output as Record<string, unknown> };
     },
   };

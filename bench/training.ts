@@ -1,0 +1,152 @@
+// Bench (not a test): `npm run bench:training`. The training tools over the synthetic athlete's two years
+// (730 days, streams for the last 90) in the built service on a real PostgreSQL 16 (embedded, or
+// BENCH_DATABASE_URL), next to the bare-SDK baseline (bench/baseline-server.ts):
+//   analyze_training_load at 16 connections against the baseline's echo at 16 connections, in BENCH_ROUNDS
+//   rounds back to back (median-throughput run reported): req/s, p50/p95/p99, server CPU per call;
+//   every analytics tool at 4 connections for BENCH_TOOL_DURATION seconds: server CPU per call (the
+//   Node process only; PostgreSQL's own CPU is not in it) and latency.
+// The history is seeded with tests/support/synthetic-history.ts (plain INSERTs) until the sync lands.
+// Results: stdout and bench/results/training.json.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import pg from "pg";
+import { loadOrCreateLocalMasterKey } from "../service/crypto/local-master-key.js";
+import { startEmbeddedPostgres } from "../service/db/embedded.js";
+import { migrate } from "../service/db/migrate.js";
+import { createApiKey } from "../service/identity/api-keys.js";
+import { createTenant } from "../service/identity/tenants.js";
+import { addMembership, createUser } from "../service/identity/users.js";
+import { seedSyntheticHistory } from "../tests/support/synthetic-history.js";
+import { DURATION, load, MCP_HEADERS, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const TOOL_DURATION = Number(process.env.BENCH_TOOL_DURATION ?? 3);
+const CONNECTIONS = 16;
+
+interface Seeded {
+  apiKey: string;
+  activityIds: [string, string];
+  goalId: string;
+}
+
+async function prepareDatabase(url: string): Promise<Seeded> {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  try {
+    await migrate(pool);
+    await pool.query("DELETE FROM tenants WHERE slug = 'bench-training'");
+    await pool.query("DELETE FROM users WHERE email = 'bench-training@example.com'");
+    await pool.query("DELETE FROM rate_limit_counters");
+    const tenant = await createTenant(pool, { slug: "bench-training", name: "Benchmark training", tier: "enterprise" });
+    const user = await createUser(pool, { email: "bench-training@example.com", password: "bench-password-123", tier: "enterprise" }, 4);
+    await addMembership(pool, { tenantId: tenant.id, userId: user.id, role: "owner" });
+    const { key } = await createApiKey(pool, { tenantId: tenant.id, userId: user.id, name: "bench", burstPerMinute: 2_000_000_000, monthlyQuota: 2_000_000_000 });
+    const history = await seedSyntheticHistory(pool, { tenantId: tenant.id, userId: user.id }, { days: 730, streamDays: 90 });
+    console.log(`seeded ${history.activities.length} activities, ${history.sleep.length} nights, ${history.hrv.length} HRV values`);
+    const { rows } = await pool.query<{ id: string }>(
+      "SELECT id FROM fitness_activities WHERE user_id = $1 AND sport = 'run' ORDER BY start_time DESC LIMIT 2",
+      [user.id],
+    );
+    const goal = await pool.query<{ id: string }>(
+      `INSERT INTO goals (tenant_id, user_id, goal_type, sport, target_value, unit, starts_on, ends_on)
+       VALUES ($1, $2, 'distance', 'run', 200000, 'm', current_date - 14, current_date + 14) RETURNING id`,
+      [tenant.id, user.id],
+    );
+    return { apiKey: key, activityIds: [rows[0]!.id, rows[1]!.id], goalId: goal.rows[0]!.id };
+  } finally {
+    await pool.end();
+  }
+}
+
+function analyticsCalls(seeded: Seeded): [string, Record<string, unknown>][] {
+  const [first, second] = seeded.activityIds;
+  return [
+    ["analyze_training_load", { days: 42 }],
+    ["analyze_activity", { activity_id: first }],
+    ["compare_activities", { first_id: first, second_id: second }],
+    ["calculate_fitness_score", {}],
+    ["detect_patterns", { weeks: 4 }],
+    ["analyze_performance_trends", { metric: "pace", period: "quarter", sport: "run" }],
+    ["predict_performance", { race: "marathon" }],
+    ["calculate_personalized_zones", {}],
+    ["generate_recommendations", {}],
+    ["analyze_sleep_quality", {}],
+    ["track_sleep_trends", { nights: 28 }],
+    ["calculate_recovery_score", {}],
+    ["suggest_rest_day", {}],
+    ["track_progress", { goal_id: seeded.goalId }],
+    ["analyze_goal_feasibility", { goal_id: seeded.goalId }],
+    ["suggest_goals", {}],
+    ["calculate_daily_nutrition", { training_hours: 1.5 }],
+    ["get_fitness_config", {}],
+  ];
+}
+
+async function main(): Promise<void> {
+  console.log("building service (npm run build)...");
+  execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit" });
+  const embedded = process.env.BENCH_DATABASE_URL ? undefined : await startEmbeddedPostgres(".data/bench");
+  const databaseUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
+  try {
+    const seeded = await prepareDatabase(databaseUrl);
+    const serviceEnv = {
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PUBLIC_BASE_URL: "https://pierre.bench.invalid",
+      TOKEN_ENCRYPTION_KEY: (await loadOrCreateLocalMasterKey(".data/bench")).toString("base64"),
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: "info",
+    };
+    const service = await startProcess(["dist/main.js"], serviceEnv);
+    const baseline = await startProcess(["--import", "tsx", "bench/baseline-server.ts"], {}, { path: "/mcp", status: "any" });
+    const ours = (name: string, args: Record<string, unknown>) => ({
+      method: "POST" as const,
+      headers: { ...MCP_HEADERS, "x-api-key": seeded.apiKey },
+      body: toolCallBody(name, args),
+    });
+    const baselineCall = { method: "POST" as const, headers: MCP_HEADERS, body: toolCallBody("echo", { message: "hello" }) };
+    const loadRuns: LoadResult[] = [];
+    const tools: LoadResult[] = [];
+    try {
+      await load("warmup", `${service.url}/mcp`, CONNECTIONS, { ...ours("analyze_training_load", { days: 42 }), duration: 2 });
+      await load("warmup", `${baseline.url}/mcp`, CONNECTIONS, { ...baselineCall, duration: 2 });
+      for (let r = 0; r < ROUNDS; r++) {
+        loadRuns.push(await load("pierre analyze_training_load (730 days)", `${service.url}/mcp`, CONNECTIONS, ours("analyze_training_load", { days: 42 }), service.child.pid));
+        loadRuns.push(await load("baseline SDK tools/call echo", `${baseline.url}/mcp`, CONNECTIONS, baselineCall, baseline.child.pid));
+      }
+      for (const [name, args] of analyticsCalls(seeded)) {
+        await load("warmup", `${service.url}/mcp`, 4, { ...ours(name, args), duration: 1 });
+        tools.push(await load(name, `${service.url}/mcp`, 4, { ...ours(name, args), duration: TOOL_DURATION }, service.child.pid));
+      }
+    } finally {
+      await stop(service.child);
+      await stop(baseline.child);
+    }
+    const median = (scenario: string) => {
+      const runs = loadRuns.filter((run) => run.scenario === scenario).sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+      return { ...runs[Math.floor(runs.length / 2)]!, requestsPerSecondRuns: runs.map((run) => run.requestsPerSecond) };
+    };
+    const training = median("pierre analyze_training_load (730 days)");
+    const base = median("baseline SDK tools/call echo");
+    const report = {
+      date: new Date().toISOString(),
+      machine: `${cpus().length} x ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      durationSecondsPerRun: DURATION,
+      rounds: ROUNDS,
+      trainingLoad: { ours: training, baseline: base, throughputRatio: round(training.requestsPerSecond / base.requestsPerSecond) },
+      toolsAt4Connections: tools.map(({ scenario, requestsPerSecond, cpuMicrosPerRequest, p50, p99, non2xx, errors }) => ({
+        tool: scenario, cpuMicrosPerCall: cpuMicrosPerRequest, requestsPerSecond, p50, p99, non2xx, errors,
+      })),
+    };
+    console.table([training, base].map(({ requestsPerSecondRuns, ...row }) => ({ ...row, "req/s per round": requestsPerSecondRuns.join(" / ") })));
+    console.log("analyze_training_load / baseline throughput:", report.trainingLoad.throughputRatio);
+    console.table(report.toolsAt4Connections);
+    mkdirSync("bench/results", { recursive: true });
+    writeFileSync("bench/results/training.json", `${JSON.stringify(report, null, 2)}\n`);
+    console.log("written bench/results/training.json");
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+await main();
