@@ -1,7 +1,7 @@
 // The data services the training tools call out to; each is absent when its API key is not configured.
 import type { Queryable } from "../db/pool.js";
 import type { OutboundDeps } from "../providers/outbound.js";
-import { createSharedCache, type SharedCache } from "./cache.js";
+import { createSharedCache } from "./cache.js";
 import type { DataServicesConfig } from "./config.js";
 import { createWeatherClient, type WeatherClient } from "./openweather.js";
 import { createUsdaClient, type UsdaClient } from "./usda.js";
@@ -9,7 +9,6 @@ import { createUsdaClient, type UsdaClient } from "./usda.js";
 export interface DataServices {
   usda?: UsdaClient;
   weather?: WeatherClient;
-  cache: SharedCache;
 }
 
 export function createDataServices(
@@ -21,7 +20,6 @@ export function createDataServices(
   const cache = createSharedCache(db, deps.now, onSweepError);
   const { usda, openWeather } = config;
   return {
-    cache,
     ...(usda.apiKey && { usda: createUsdaClient({ ...usda, apiKey: usda.apiKey }, deps, cache) }),
     ...(openWeather.apiKey && { weather: createWeatherClient({ ...openWeather, apiKey: openWeather.apiKey }, deps, cache) }),
   };

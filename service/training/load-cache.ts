@@ -14,8 +14,6 @@ export interface LoadSeries {
   today: string;
   series: DailyTssSeries;
   thresholds: Thresholds;
-  /** Whether the series came from the stored copy (for the bench and logs). */
-  cached: boolean;
 }
 
 interface CacheRow {
@@ -48,7 +46,7 @@ export async function loadSeries(db: Queryable, owner: Owner, nowMs: number): Pr
   const effective = effectiveFromRows(row.configs);
   const config = effective.merged;
   if (row.series && row.thresholds && row.utc_offset_minutes !== null && row.basis === basisOf(localToday(nowMs, row.utc_offset_minutes), config)) {
-    return { config: effective, today: localToday(nowMs, row.utc_offset_minutes), series: row.series, thresholds: row.thresholds, cached: true };
+    return { config: effective, today: localToday(nowMs, row.utc_offset_minutes), series: row.series, thresholds: row.thresholds };
   }
   const { today, activities, utcOffsetMinutes } = await recentInputs(db, owner, nowMs, { days: null, streams: true });
   const thresholds = resolveThresholds(config, activities.recent);
@@ -59,5 +57,5 @@ export async function loadSeries(db: Queryable, owner: Owner, nowMs: number): Pr
      ON CONFLICT (tenant_id, user_id) DO UPDATE SET basis = $3, series = $4, thresholds = $5, computed_at = now()`,
     values: [owner.tenantId, owner.userId, basisOf(today, config), JSON.stringify({ ...series, utcOffsetMinutes }), JSON.stringify(thresholds)],
   });
-  return { config: effective, today, series, thresholds, cached: false };
+  return { config: effective, today, series, thresholds };
 }

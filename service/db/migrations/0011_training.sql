@@ -29,7 +29,7 @@ CREATE TRIGGER fitness_activities_invalidate_load AFTER INSERT OR UPDATE OR DELE
 CREATE TRIGGER fitness_activity_streams_invalidate_load AFTER INSERT OR UPDATE OR DELETE ON fitness_activity_streams
   FOR EACH ROW EXECUTE FUNCTION training_load_cache_invalidate();
 
--- One goal per target: a race goal needs its distance, every goal its sport filter as given.
+-- A race-time goal needs the distance of its race (goals of 0001 have only a target value and unit).
 ALTER TABLE goals ADD COLUMN race_distance_meters double precision CHECK (race_distance_meters > 0);
 
 -- Answers of the data services (USDA FoodData Central, OpenWeather) shared by every instance, each with

@@ -29,7 +29,7 @@ import {
   trendSchema,
   zonesSchema,
 } from "./training-schemas.js";
-import { notFound, now, ownerOf, readOnly } from "./training-support.js";
+import { mayStoreInsight, notFound, now, ownerOf, readOnly } from "./training-support.js";
 
 const activityId = z.uuid({ message: "expected an activity id (a UUID) as returned by get_activities" });
 
@@ -41,7 +41,7 @@ export const analyzeTrainingLoadTool = defineTool({
     "stored activities through today, rest days included, with the form band, overtraining flags and the last `days` " +
     "days. save: true also stores the analysis as an insight. Example: {\"days\": 28}.",
   requiredScope: "fitness:read",
-  annotations: readOnly,
+  annotations: mayStoreInsight,
   input: z.strictObject({
     days: z.number().int().min(1).max(730).default(42).describe("How many days of the daily series to return"),
     save: z.boolean().default(false).describe("Store this analysis in the insights for later"),

@@ -17,7 +17,7 @@ import { listInsights, saveInsight } from "../../training/insights.js";
 import type { Queryable } from "../../db/pool.js";
 import { clock, one, provenanceNote } from "./format.js";
 import { defineTool } from "./tool.js";
-import { notFound, now, ownerOf, provenance, readOnly } from "./training-support.js";
+import { mayStoreInsight, notFound, now, ownerOf, provenance, readOnly } from "./training-support.js";
 
 const DAY_MS = 86_400_000;
 const goalType = z.enum(["distance", "volume", "race_time", "frequency"]);
@@ -151,7 +151,7 @@ export const trackProgressTool = defineTool({
     "Progress of a goal as of today: done so far against the steady-pace share of the target and the projection at the " +
     "target date; for race_time goals the predicted time now. Example: {\"goal_id\": \"<uuid>\", \"save\": true}.",
   requiredScope: "fitness:read",
-  annotations: readOnly,
+  annotations: mayStoreInsight,
   input: z.strictObject({ goal_id: goalId, save }),
   output: progressSchema.extend({ insightId: z.string().nullable() }),
   async run({ goal_id, save }, { principal, db }) {
@@ -185,7 +185,7 @@ export const analyzeGoalFeasibilityTool = defineTool({
     "Whether a goal is realistic from the current training: weekly volume needed against recent weekly volume (a safe ramp " +
     "is 1.3x), or for race_time goals the VDOT needed against the current VDOT and a plausible gain per week.",
   requiredScope: "fitness:read",
-  annotations: readOnly,
+  annotations: mayStoreInsight,
   input: z.strictObject({ goal_id: goalId, save }),
   output: feasibilitySchema.extend({ insightId: z.string().nullable() }),
   async run({ goal_id, save }, { principal, db }) {
@@ -217,7 +217,7 @@ export const suggestGoalsTool = defineTool({
   title: "Suggest goals",
   description: "Goals that fit the last 4 weeks of training (10% more distance, one more session a week, a 10k one VDOT point faster), each with its rationale; set_goal creates one.",
   requiredScope: "fitness:read",
-  annotations: readOnly,
+  annotations: mayStoreInsight,
   input: z.strictObject({ save }),
   output: suggestionsSchema.extend({ insightId: z.string().nullable() }),
   async run({ save }, { principal, db }) {

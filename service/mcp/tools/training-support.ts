@@ -18,6 +18,9 @@ export const provenance = {
 
 export const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
 
+/** For analyses that can keep their result in insights (`save: true`): then they write. */
+export const mayStoreInsight = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false } as const;
+
 /** Setting a tenant-wide value is for owners and admins. */
 export function requireTenantAdmin(principal: Principal, action: string): void {
   if (principal.account.role === "member") throw new ToolError(`Only a tenant owner or admin may ${action}; use scope "user" for your own values.`);
