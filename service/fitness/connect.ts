@@ -2,8 +2,10 @@
 // callback: consume the state, exchange the code, store the tokens, mark the connection connected, tell
 // the user's open notification streams). A provider that needs no browser (synthetic) completes at once.
 import type pg from "pg";
+import { recordAudit } from "../audit/trail.js";
 import type { Keyring } from "../crypto/envelope.js";
 import { withTransaction } from "../db/pool.js";
+import type { EventLog } from "../logging/events.js";
 import { ProviderError } from "../providers/errors.js";
 import type { ProviderRegistry } from "../providers/index.js";
 import { createPkcePair, randomState } from "../providers/pkce.js";
@@ -20,6 +22,8 @@ export interface ConnectDeps {
   registry: ProviderRegistry;
   /** Origin the providers redirect back to. */
   redirectBase: string;
+  /** Where the audit trail's security_event lines go. */
+  log: EventLog;
 }
 
 /** What the callback found, for the result page and the tool. */
@@ -72,6 +76,7 @@ export function createConnectService(deps: ConnectDeps): ConnectService {
     const connection = await withTransaction(deps.pool, async (db) => {
       const saved = await saveConnected(db, state.owner, provider, grant);
       await deps.vault.store(db, saved, grant);
+      await recordAudit(db, deps.log, { type: "provider.connected", tenantId: state.owner.tenantId, userId: state.owner.userId, target: provider, details: { scopes: saved.scopes } });
       // Delivered at commit, to every instance's listeners (notifier.ts).
       await publishConnectionEvent(db, { ...state.owner, provider, status: "connected" });
       return saved;
@@ -90,7 +95,10 @@ export function createConnectService(deps: ConnectDeps): ConnectService {
     }
     const deleted = await withTransaction(deps.pool, async (db) => {
       const gone = await deleteConnection(db, owner, provider);
-      if (gone) await publishConnectionEvent(db, { ...owner, provider, status: "disconnected" });
+      if (gone) {
+        await recordAudit(db, deps.log, { type: "provider.disconnected", tenantId: owner.tenantId, userId: owner.userId, target: provider, details: { revokedAtProvider: revoked } });
+        await publishConnectionEvent(db, { ...owner, provider, status: "disconnected" });
+      }
       return gone;
     });
     return { deleted, revoked };

@@ -38,8 +38,8 @@ export function createFitnessServices({ config, pool, keyring, logger }: Fitness
   });
   const registry = createProviderRegistry(config.providers, outbound);
   const vault = new TokenVault(keyring);
-  const connect = createConnectService({ pool, keyring, vault, registry, redirectBase: config.providerRedirectBase });
-  const access = createTokenAccess({ pool, vault, registry, now: Date.now });
+  const connect = createConnectService({ pool, keyring, vault, registry, redirectBase: config.providerRedirectBase, log: logger });
+  const access = createTokenAccess({ pool, vault, registry, now: Date.now, log: logger });
   const sync = createSyncService({ pool, registry, access, logger, now: Date.now });
   return { registry, vault, connect, sync, events: createConnectionEvents(pool, logger) };
 }

@@ -115,5 +115,14 @@ describe("connect flow driven like a browser", () => {
     expect(await connectionOf("strava")).toBeUndefined();
     const { rows } = await stack.server.pool.query("SELECT count(*)::int AS n FROM user_oauth_tokens WHERE user_id = $1 AND provider = 'strava'", [ann.user.id]);
     expect(rows[0].n).toBe(0);
+    // Both ends of the connection are in the audit trail.
+    const { rows: audit } = await stack.server.pool.query(
+      "SELECT event_type, target, details FROM audit_events WHERE actor_user_id = $1 AND target = 'strava' ORDER BY id DESC LIMIT 2",
+      [ann.user.id],
+    );
+    expect(audit).toEqual([
+      { event_type: "provider.disconnected", target: "strava", details: { revokedAtProvider: true } },
+      { event_type: "provider.connected", target: "strava", details: { scopes: ["read", "activity:read_all", "profile:read_all"] } },
+    ]);
   });
 });
