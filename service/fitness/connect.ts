@@ -5,14 +5,16 @@ import type pg from "pg";
 import { recordAudit } from "../audit/trail.js";
 import type { Keyring } from "../crypto/envelope.js";
 import { withTransaction } from "../db/pool.js";
+import { sweeper } from "../db/sweeper.js";
 import type { EventLog } from "../logging/events.js";
+import type { Logger } from "../logging/index.js";
 import { ProviderError } from "../providers/errors.js";
 import type { ProviderRegistry } from "../providers/index.js";
 import { createPkcePair, randomState } from "../providers/pkce.js";
 import { deleteConnection, findConnection, saveConnected, type Connection, type Owner } from "./connections.js";
 import type { ProviderId } from "./model.js";
 import { publishConnectionEvent } from "./notifier.js";
-import { consumeState, saveState, STATE_LIFETIME_SECONDS } from "./oauth-states.js";
+import { consumeState, deleteAbandonedStates, saveState, STATE_LIFETIME_SECONDS } from "./oauth-states.js";
 import type { TokenVault } from "./token-vault.js";
 
 export interface ConnectDeps {
@@ -23,7 +25,7 @@ export interface ConnectDeps {
   /** Origin the providers redirect back to. */
   redirectBase: string;
   /** Where the audit trail's security_event lines go. */
-  log: EventLog;
+  log: EventLog & Pick<Logger, "warn">;
 }
 
 /** What the callback found, for the result page and the tool. */
@@ -57,10 +59,12 @@ export interface ConnectService {
 
 export function createConnectService(deps: ConnectDeps): ConnectService {
   const redirectUri = (provider: ProviderId) => `${deps.redirectBase}/api/oauth/callback/${provider}`;
+  const cleanUpIfDue = sweeper(60_000, () => deleteAbandonedStates(deps.pool), (error) => deps.log.warn("deleting abandoned provider authorizations failed", { error }));
 
   async function complete(provider: ProviderId, query: CallbackQuery): Promise<ConnectOutcome> {
     const client = deps.registry.get(provider);
     if (!client || !query.state) return { outcome: "invalid_state", provider, reason: "unknown" };
+    cleanUpIfDue();
     const state = await consumeState(deps.pool, deps.keyring, provider, query.state);
     if (state.outcome !== "valid") return { outcome: "invalid_state", provider, reason: state.outcome };
     if (query.error) return query.error === "access_denied" ? { outcome: "denied", provider } : { outcome: "provider_error", provider, error: query.error };

@@ -16,7 +16,6 @@ import { TokenVault } from "./token-vault.js";
 
 export interface FitnessServices {
   registry: ProviderRegistry;
-  vault: TokenVault;
   connect: ConnectService;
   sync: SyncService;
   /** Connection events from every instance, for the notification streams. Close before the pool ends. */
@@ -41,5 +40,5 @@ export function createFitnessServices({ config, pool, keyring, logger }: Fitness
   const connect = createConnectService({ pool, keyring, vault, registry, redirectBase: config.providerRedirectBase, log: logger });
   const access = createTokenAccess({ pool, vault, registry, now: Date.now, log: logger });
   const sync = createSyncService({ pool, registry, access, logger, now: Date.now });
-  return { registry, vault, connect, sync, events: createConnectionEvents(pool, logger) };
+  return { registry, connect, sync, events: createConnectionEvents(pool, logger) };
 }
