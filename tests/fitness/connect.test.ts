@@ -95,6 +95,16 @@ describe("connect flow driven like a browser", () => {
     expect(noState.status).toBe(400);
   });
 
+  it("redirects a caller with credentials from /api/providers/{provider}/connect to the provider", async () => {
+    expect((await fetch(`${stack.server.url}/api/providers/garmin/connect`, { redirect: "manual" })).status).toBe(401);
+    const response = await fetch(`${stack.server.url}/api/providers/garmin/connect`, { redirect: "manual", headers: { "X-API-Key": ann.apiKey } });
+    expect(response.status).toBe(302);
+    const location = response.headers.get("location")!;
+    expect(location.startsWith(`${stack.garmin.origin}/`)).toBe(true);
+    expect((await browse(location)).status).toBe(200);
+    expect(await connectionOf("garmin")).toMatchObject({ status: "connected" });
+  });
+
   it("connects the synthetic athlete server-side, with no browser", async () => {
     const result = await client.callTool({ name: "connect_provider", arguments: { provider: "synthetic" } });
     expect(result.structuredContent).toEqual({ provider: "synthetic", status: "connected", authorizationUrl: null, expiresInSeconds: null });

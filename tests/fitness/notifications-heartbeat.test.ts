@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeService, type ServiceGraph } from "../../service/composition.js";
 import { loadConfig } from "../../service/config.js";
 import { migrate } from "../../service/db/migrate.js";
+import { createCallerAuthentication } from "../../service/fitness/caller.js";
 import { notificationsRouter } from "../../service/fitness/notifications-route.js";
 import { accessLog, createLogger } from "../../service/logging/index.js";
 import { createTestDatabase } from "../support/database.js";
@@ -27,7 +28,11 @@ beforeAll(async () => {
   const app = express();
   app.use(accessLog(logger, 0));
   app.use(
-    notificationsRouter({ config, pool: graph.pool, rateLimiter: graph.rateLimiter, verifyAccessToken: graph.oauth.verifyAccessToken, events: graph.fitness!.events, heartbeatMs: 40 }),
+    notificationsRouter({
+      authenticate: createCallerAuthentication({ config, pool: graph.pool, rateLimiter: graph.rateLimiter, verifyAccessToken: graph.oauth.verifyAccessToken }),
+      events: graph.fitness!.events,
+      heartbeatMs: 40,
+    }),
   );
   server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
