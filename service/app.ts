@@ -3,6 +3,7 @@ import cors from "cors";
 import express from "express";
 import type { ServiceGraph } from "./composition.js";
 import { errorHandler, notFound } from "./http/errors.js";
+import { createCallerAuthentication } from "./fitness/caller.js";
 import { notificationsRouter } from "./fitness/notifications-route.js";
 import { fitnessRouter } from "./fitness/routes.js";
 import { healthRouter } from "./http/health.js";
@@ -35,8 +36,9 @@ export function createApp({ config, pool, logger, outages, oauth, rateLimiter, f
   // The hot path first, so its requests skip matching every OAuth route.
   app.use(mcpRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken, outages, fitness, services: dataServices }));
   if (fitness) {
-    app.use(fitnessRouter({ connect: fitness.connect, rateLimiter }));
-    app.use(notificationsRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken, events: fitness.events }));
+    const authenticate = createCallerAuthentication({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken });
+    app.use(fitnessRouter({ connect: fitness.connect, rateLimiter, authenticate }));
+    app.use(notificationsRouter({ authenticate, events: fitness.events }));
   }
   app.use("/oauth2/authorize", perIpRateLimit(rateLimiter, "oauth2-authorize", OAUTH_PER_IP_LIMITS.authorize));
   app.use("/oauth2/token", perIpRateLimit(rateLimiter, "oauth2-token", OAUTH_PER_IP_LIMITS.token));

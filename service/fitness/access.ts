@@ -4,6 +4,7 @@
 // one instance refreshes; the others wait on the lock and then read what it stored.
 import type pg from "pg";
 import { withTransaction } from "../db/pool.js";
+import { emitEvent, tenantBucket, type EventLog } from "../logging/events.js";
 import { AccessTokenRejectedError, ReauthorizationRequiredError } from "../providers/errors.js";
 import type { ProviderAuth } from "../providers/types.js";
 import type { ProviderRegistry } from "../providers/index.js";
@@ -18,6 +19,8 @@ export interface TokenAccessDeps {
   vault: TokenVault;
   registry: ProviderRegistry;
   now: () => number;
+  /** provider_token_refresh events. */
+  log: EventLog;
 }
 
 export interface TokenAccess {
@@ -47,7 +50,25 @@ export function createTokenAccess(deps: TokenAccessDeps): TokenAccess {
       if (current.accessToken !== rejected && !expiring(current)) return current.accessToken;
       const provider = deps.registry.get(connection.provider);
       if (!provider || current.refreshToken === null) throw dead(connection);
-      const grant = await provider.refresh(current.refreshToken);
+      const started = deps.now();
+      const report = (outcome: "refreshed" | "revoked" | "failed") => {
+        // The synthetic athlete's tokens never expire, so only real providers get here.
+        if (connection.provider === "synthetic") return;
+        emitEvent(deps.log, "provider_token_refresh", {
+          provider: connection.provider,
+          outcome,
+          tenantBucket: tenantBucket(connection.tenantId),
+          latencyMs: deps.now() - started,
+        });
+      };
+      let grant;
+      try {
+        grant = await provider.refresh(current.refreshToken);
+      } catch (error) {
+        report(error instanceof ReauthorizationRequiredError ? "revoked" : "failed");
+        throw error;
+      }
+      report("refreshed");
       await deps.vault.store(db, connection, {
         accessToken: grant.accessToken,
         refreshToken: grant.refreshToken ?? current.refreshToken,

@@ -2,15 +2,19 @@
 // callback: consume the state, exchange the code, store the tokens, mark the connection connected, tell
 // the user's open notification streams). A provider that needs no browser (synthetic) completes at once.
 import type pg from "pg";
+import { recordAudit } from "../audit/trail.js";
 import type { Keyring } from "../crypto/envelope.js";
 import { withTransaction } from "../db/pool.js";
+import { sweeper } from "../db/sweeper.js";
+import type { EventLog } from "../logging/events.js";
+import type { Logger } from "../logging/index.js";
 import { ProviderError } from "../providers/errors.js";
 import type { ProviderRegistry } from "../providers/index.js";
 import { createPkcePair, randomState } from "../providers/pkce.js";
 import { deleteConnection, findConnection, saveConnected, type Connection, type Owner } from "./connections.js";
 import type { ProviderId } from "./model.js";
 import { publishConnectionEvent } from "./notifier.js";
-import { consumeState, saveState, STATE_LIFETIME_SECONDS } from "./oauth-states.js";
+import { consumeState, deleteAbandonedStates, saveState, STATE_LIFETIME_SECONDS } from "./oauth-states.js";
 import type { TokenVault } from "./token-vault.js";
 
 export interface ConnectDeps {
@@ -20,6 +24,8 @@ export interface ConnectDeps {
   registry: ProviderRegistry;
   /** Origin the providers redirect back to. */
   redirectBase: string;
+  /** Where the audit trail's security_event lines go. */
+  log: EventLog & Pick<Logger, "warn">;
 }
 
 /** What the callback found, for the result page and the tool. */
@@ -53,10 +59,12 @@ export interface ConnectService {
 
 export function createConnectService(deps: ConnectDeps): ConnectService {
   const redirectUri = (provider: ProviderId) => `${deps.redirectBase}/api/oauth/callback/${provider}`;
+  const cleanUpIfDue = sweeper(60_000, () => deleteAbandonedStates(deps.pool), (error) => deps.log.warn("deleting abandoned provider authorizations failed", { error }));
 
   async function complete(provider: ProviderId, query: CallbackQuery): Promise<ConnectOutcome> {
     const client = deps.registry.get(provider);
     if (!client || !query.state) return { outcome: "invalid_state", provider, reason: "unknown" };
+    cleanUpIfDue();
     const state = await consumeState(deps.pool, deps.keyring, provider, query.state);
     if (state.outcome !== "valid") return { outcome: "invalid_state", provider, reason: state.outcome };
     if (query.error) return query.error === "access_denied" ? { outcome: "denied", provider } : { outcome: "provider_error", provider, error: query.error };
@@ -72,6 +80,7 @@ export function createConnectService(deps: ConnectDeps): ConnectService {
     const connection = await withTransaction(deps.pool, async (db) => {
       const saved = await saveConnected(db, state.owner, provider, grant);
       await deps.vault.store(db, saved, grant);
+      await recordAudit(db, deps.log, { type: "provider.connected", tenantId: state.owner.tenantId, userId: state.owner.userId, target: provider, details: { scopes: saved.scopes } });
       // Delivered at commit, to every instance's listeners (notifier.ts).
       await publishConnectionEvent(db, { ...state.owner, provider, status: "connected" });
       return saved;
@@ -90,7 +99,10 @@ export function createConnectService(deps: ConnectDeps): ConnectService {
     }
     const deleted = await withTransaction(deps.pool, async (db) => {
       const gone = await deleteConnection(db, owner, provider);
-      if (gone) await publishConnectionEvent(db, { ...owner, provider, status: "disconnected" });
+      if (gone) {
+        await recordAudit(db, deps.log, { type: "provider.disconnected", tenantId: owner.tenantId, userId: owner.userId, target: provider, details: { revokedAtProvider: revoked } });
+        await publishConnectionEvent(db, { ...owner, provider, status: "disconnected" });
+      }
       return gone;
     });
     return { deleted, revoked };

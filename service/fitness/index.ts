@@ -16,7 +16,6 @@ import { TokenVault } from "./token-vault.js";
 
 export interface FitnessServices {
   registry: ProviderRegistry;
-  vault: TokenVault;
   connect: ConnectService;
   sync: SyncService;
   /** Connection events from every instance, for the notification streams. Close before the pool ends. */
@@ -38,8 +37,8 @@ export function createFitnessServices({ config, pool, keyring, logger }: Fitness
   });
   const registry = createProviderRegistry(config.providers, outbound);
   const vault = new TokenVault(keyring);
-  const connect = createConnectService({ pool, keyring, vault, registry, redirectBase: config.providerRedirectBase });
-  const access = createTokenAccess({ pool, vault, registry, now: Date.now });
+  const connect = createConnectService({ pool, keyring, vault, registry, redirectBase: config.providerRedirectBase, log: logger });
+  const access = createTokenAccess({ pool, vault, registry, now: Date.now, log: logger });
   const sync = createSyncService({ pool, registry, access, logger, now: Date.now });
-  return { registry, vault, connect, sync, events: createConnectionEvents(pool, logger) };
+  return { registry, connect, sync, events: createConnectionEvents(pool, logger) };
 }

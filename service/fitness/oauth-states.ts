@@ -24,12 +24,8 @@ export async function saveState(db: Queryable, keyring: Keyring, owner: Owner, p
 
 export type ConsumedState = { outcome: "valid"; owner: Owner; verifier: string } | { outcome: "expired" | "unknown" };
 
-/**
- * Deletes the state whatever it holds (single use: a replay finds nothing) and says whether it was valid
- * for this provider. Expired rows nobody consumed are removed on the way.
- */
+/** Deletes the state whatever it holds (single use: a replay finds nothing) and says whether it was valid for this provider. */
 export async function consumeState(db: Queryable, keyring: Keyring, provider: ProviderId, state: string): Promise<ConsumedState> {
-  await db.query("DELETE FROM provider_oauth_states WHERE expires_at < now() - interval '1 day'");
   const stateHash = hashOf(state);
   const { rows } = await db.query<{ tenant_id: string; user_id: string; provider: string; data_key_id: string; verifier_ciphertext: Buffer; expired: boolean }>(
     `DELETE FROM provider_oauth_states WHERE state_hash = $1
@@ -41,4 +37,9 @@ export async function consumeState(db: Queryable, keyring: Keyring, provider: Pr
   if (row.expired) return { outcome: "expired" };
   const verifier = await keyring.decrypt({ dataKeyId: row.data_key_id, ciphertext: row.verifier_ciphertext }, verifierAad(stateHash));
   return { outcome: "valid", owner: { tenantId: row.tenant_id, userId: row.user_id }, verifier: verifier.toString("utf8") };
+}
+
+/** Authorizations nobody finished. Kept a day past expiry, so a late callback still reads "expired", not "unknown". */
+export async function deleteAbandonedStates(db: Queryable): Promise<void> {
+  await db.query("DELETE FROM provider_oauth_states WHERE expires_at < now() - interval '1 day'");
 }

@@ -6,12 +6,13 @@ import type { AthleteProfile } from "./model.js";
 export interface SyncState {
   activitiesCursor: string | null;
   syncedAt: Date | null;
+  sleepSyncedAt: Date | null;
   profile: AthleteProfile | null;
   profileSyncedAt: Date | null;
   leaseUntil: Date | null;
 }
 
-const COLUMNS = `activities_cursor AS "activitiesCursor", activities_synced_at AS "syncedAt", profile, profile_synced_at AS "profileSyncedAt",
+const COLUMNS = `activities_cursor AS "activitiesCursor", activities_synced_at AS "syncedAt", sleep_synced_at AS "sleepSyncedAt", profile, profile_synced_at AS "profileSyncedAt",
   sync_lease_until AS "leaseUntil"`;
 
 export async function readSyncState(db: Queryable, connectionId: string): Promise<SyncState | undefined> {

@@ -16,7 +16,7 @@ import { findStreams, saveActivityDetail, saveListedDetail, upsertActivities, up
 import { markStatus, markSynced, type Connection } from "./connections.js";
 import type { Activity, ActivityStreams, AthleteProfile, HrvRecord, Lap, SleepRecord } from "./model.js";
 import { blockedUntil, recordRateLimit } from "./rate-limits.js";
-import { readSyncState, releaseLease, saveSynced, takeLease } from "./sync-state.js";
+import { readSyncState, releaseLease, saveSynced, takeLease, type SyncState } from "./sync-state.js";
 
 /** Cache lifetimes (shared/reference/domain.md): how old cached data may be before a read syncs. */
 export const LIFETIMES_MS = { activityList: 15 * 60_000, profile: 24 * 3600_000, activityDetail: 3600_000 } as const;
@@ -29,6 +29,13 @@ const MAX_PAGES = 50;
 const DAY_MS = 86_400_000;
 /** How far back the first sync reads sleep: the synthetic athlete's whole history, 30 days elsewhere. */
 const initialSleepDays = (provider: FitnessProvider) => (provider.id === "synthetic" ? 730 : 30);
+
+/** The connection was deleted while it was being synced. */
+export class ConnectionRemovedError extends Error {
+  constructor(readonly provider: string) {
+    super(`${provider} was disconnected`);
+  }
+}
 
 export interface Freshness {
   syncedAt: Date | null;
@@ -70,7 +77,7 @@ export function createSyncService(deps: SyncDeps): SyncService {
   const holder = randomUUID();
   const pollMs = deps.leasePollMs ?? 100;
 
-  async function gather(provider: FitnessProvider, auth: ProviderAuth, state: { activitiesCursor: string | null; syncedAt: Date | null; profileSyncedAt: Date | null }): Promise<Gathered> {
+  async function gather(provider: FitnessProvider, auth: ProviderAuth, state: SyncState): Promise<Gathered> {
     const activities: Activity[] = [];
     let cursor = state.activitiesCursor;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -80,7 +87,8 @@ export function createSyncService(deps: SyncDeps): SyncService {
       if (!result.hasMore) break;
     }
     const today = new Date(deps.now());
-    const since = state.syncedAt ? new Date(state.syncedAt.getTime() - 2 * DAY_MS) : new Date(today.getTime() - initialSleepDays(provider) * DAY_MS);
+    // Two days back from the last sleep sync: a night is often uploaded (or rescored) the day after.
+    const since = state.sleepSyncedAt ? new Date(state.sleepSyncedAt.getTime() - 2 * DAY_MS) : new Date(today.getTime() - initialSleepDays(provider) * DAY_MS);
     const range = { from: since.toISOString().slice(0, 10), to: today.toISOString().slice(0, 10) };
     const sleep = provider.capabilities.sleep ? await provider.listSleep(auth, range) : [];
     const hrv = provider.capabilities.hrv ? await provider.listHrv(auth, range) : [];
@@ -139,6 +147,8 @@ export function createSyncService(deps: SyncDeps): SyncService {
         await recordRateLimit(deps.pool, { provider: connection.provider, observedAt: new Date(deps.now()), windows: [], blockedUntil: until });
         return stale(syncedAt, until, `${connection.provider} asked us to wait (rate limit); showing data cached before that`);
       }
+      // Disconnected (on any instance) while this sync ran: its rows have nowhere to go, and nothing to answer.
+      if ((error as { code?: string }).code === "23503") throw new ConnectionRemovedError(connection.provider);
       if (error instanceof ProviderError && !(error instanceof ReauthorizationRequiredError)) {
         deps.logger.warn("sync failed", { provider: connection.provider, kind: error.kind, error: error.message });
         await markStatus(deps.pool, connection.id, "connected", error.message);

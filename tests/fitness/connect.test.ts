@@ -95,6 +95,16 @@ describe("connect flow driven like a browser", () => {
     expect(noState.status).toBe(400);
   });
 
+  it("redirects a caller with credentials from /api/providers/{provider}/connect to the provider", async () => {
+    expect((await fetch(`${stack.server.url}/api/providers/garmin/connect`, { redirect: "manual" })).status).toBe(401);
+    const response = await fetch(`${stack.server.url}/api/providers/garmin/connect`, { redirect: "manual", headers: { "X-API-Key": ann.apiKey } });
+    expect(response.status).toBe(302);
+    const location = response.headers.get("location")!;
+    expect(location.startsWith(`${stack.garmin.origin}/`)).toBe(true);
+    expect((await browse(location)).status).toBe(200);
+    expect(await connectionOf("garmin")).toMatchObject({ status: "connected" });
+  });
+
   it("connects the synthetic athlete server-side, with no browser", async () => {
     const result = await client.callTool({ name: "connect_provider", arguments: { provider: "synthetic" } });
     expect(result.structuredContent).toEqual({ provider: "synthetic", status: "connected", authorizationUrl: null, expiresInSeconds: null });
@@ -115,5 +125,14 @@ describe("connect flow driven like a browser", () => {
     expect(await connectionOf("strava")).toBeUndefined();
     const { rows } = await stack.server.pool.query("SELECT count(*)::int AS n FROM user_oauth_tokens WHERE user_id = $1 AND provider = 'strava'", [ann.user.id]);
     expect(rows[0].n).toBe(0);
+    // Both ends of the connection are in the audit trail.
+    const { rows: audit } = await stack.server.pool.query(
+      "SELECT event_type, target, details FROM audit_events WHERE actor_user_id = $1 AND target = 'strava' ORDER BY id DESC LIMIT 2",
+      [ann.user.id],
+    );
+    expect(audit).toEqual([
+      { event_type: "provider.disconnected", target: "strava", details: { revokedAtProvider: true } },
+      { event_type: "provider.connected", target: "strava", details: { scopes: ["read", "activity:read_all", "profile:read_all"] } },
+    ]);
   });
 });

@@ -116,6 +116,8 @@ describe("token refresh", () => {
     expect(a!.isError).toBeFalsy();
     expect(b!.isError).toBeFalsy();
     expect(stack.strava.calls("oauth.token") - refreshes).toBe(1);
+    const refreshEvents = [...stack.server.logs, ...second.logs].filter((line) => line.event === "provider_token_refresh");
+    expect(refreshEvents).toEqual([expect.objectContaining({ provider: "strava", outcome: "refreshed", tenantBucket: expect.stringMatching(/^t\d\d$/) })]);
     const { rows } = await stack.server.pool.query("SELECT expires_at FROM user_oauth_tokens WHERE user_id = $1", [account.user.id]);
     expect(rows[0].expires_at.getTime()).toBeGreaterThan(Date.now() + 3600_000);
   });
@@ -132,6 +134,7 @@ describe("token refresh", () => {
     expect((result.content as { text: string }[])[0]!.text).toBe(
       'Strava must be reconnected: the authorization was revoked or has expired. Call connect_provider with provider "strava".',
     );
+    expect(stack.server.logs.filter((line) => line.event === "provider_token_refresh").at(-1)).toMatchObject({ provider: "strava", outcome: "revoked" });
     const status = await one.callTool({ name: "get_connection_status", arguments: { provider: "strava" } });
     expect(status.structuredContent).toMatchObject({ connections: [{ status: "reauthorization_required", note: expect.stringMatching(/connect_provider/) }] });
 

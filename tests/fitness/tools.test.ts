@@ -123,3 +123,31 @@ describe("cross-tenant ids", () => {
     expect((await call(annClient, "disconnect_provider", { provider: "synthetic" })).structuredContent).toMatchObject({ disconnected: false });
   });
 });
+
+describe("a connection removed while it syncs", () => {
+  it("answers a tool error, not a 500", async () => {
+    const carol = await createAccount(server.pool, "tools-carol");
+    const client = await mcpClient(server, carol.apiKey);
+    try {
+      await call(client, "connect_provider", { provider: "synthetic" });
+      // Hold the connection row so the sync's first insert waits on it, then delete it under the sync.
+      const db = await server.pool.connect();
+      try {
+        await db.query("BEGIN");
+        await db.query("SELECT id FROM provider_connections WHERE user_id = $1 FOR UPDATE", [carol.user.id]);
+        const reading = call(client, "get_activities", {});
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await db.query("DELETE FROM provider_connections WHERE user_id = $1", [carol.user.id]);
+        await db.query("COMMIT");
+        const result = await reading;
+        expect(result.isError).toBe(true);
+        expect(result.text).toBe("Synthetic athlete was just disconnected.");
+      } finally {
+        db.release();
+      }
+    } finally {
+      await client.close();
+    }
+  });
+});
+

@@ -93,7 +93,7 @@ export interface EventStream {
 }
 
 /** Opens GET /api/notifications/stream on `server` like an EventSource with an API key would. */
-export async function openEventStream(server: TestServer, apiKey: string): Promise<EventStream> {
+export async function openEventStream(server: Pick<TestServer, "url">, apiKey: string): Promise<EventStream> {
   const abort = new AbortController();
   const response = await fetch(`${server.url}/api/notifications/stream`, { headers: { "X-API-Key": apiKey, accept: "text/event-stream" }, signal: abort.signal });
   let received = "";

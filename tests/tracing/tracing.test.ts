@@ -48,8 +48,8 @@ describe("request traces", () => {
     // Authentication and the rate-limit charge under the request, the tool's own query under the tool.
     expect(sql.filter((span) => parentOf(span) === request.spanContext().spanId).length).toBeGreaterThan(0);
     const toolQueries = sql.filter((span) => parentOf(span) === tool.spanContext().spanId);
-    // The tool's one statement reads the caller's connections (the text is cut to its first 200 characters).
-    expect(toolQueries.map((span) => span.attributes["db.query.text"])).toEqual([expect.stringMatching(/^SELECT c\.id, c\.tenant_id/)]);
+    // listConnections (fitness/connections.ts); its column list fills the recorded text before the FROM.
+    expect(toolQueries.map((span) => span.attributes["db.query.text"])).toEqual([expect.stringMatching(/^SELECT c\.id, c\.tenant_id AS "tenantId"/)]);
     expect(JSON.stringify(sql.map((span) => span.attributes))).not.toContain("pk_");
   });
 

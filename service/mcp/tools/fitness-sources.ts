@@ -5,6 +5,7 @@ import { z } from "zod";
 import { listConnections, type Connection, type Owner } from "../../fitness/connections.js";
 import { providerIdSchema, type ProviderId } from "../../fitness/model.js";
 import { PROVIDER_NAMES } from "../../fitness/pages.js";
+import { ConnectionRemovedError } from "../../fitness/sync.js";
 import { ReauthorizationRequiredError } from "../../providers/errors.js";
 import { isoTimestamp, requireFitness, toIso, ToolError, type ToolContext } from "./tool.js";
 
@@ -50,6 +51,7 @@ export async function freshSources(
         if (f.syncedAt?.getTime() !== connection.syncedAt?.getTime()) synced = true;
         return { provider: connection.provider, syncedAt: toIso(f.syncedAt), fresh: f.fresh, freshDataAvailableAt: toIso(f.freshDataAvailableAt), note: f.note };
       } catch (error) {
+        if (error instanceof ConnectionRemovedError) throw new ToolError(`${PROVIDER_NAMES[connection.provider]} was just disconnected.`);
         if (!(error instanceof ReauthorizationRequiredError)) throw error;
         if (provider !== undefined) throw new ToolError(reconnect(connection.provider));
         return { provider: connection.provider, syncedAt: toIso(connection.lastSyncAt), fresh: false, freshDataAvailableAt: null, note: reconnect(connection.provider) };
