@@ -193,9 +193,12 @@ export interface StatsRow {
 export async function activityTotals(db: Queryable, owner: Owner, q: { period: "week" | "month" | "year"; from: string; to: string; provider?: ProviderId }): Promise<StatsRow[]> {
   const { rows } = await db.query<StatsRow>(
     `SELECT to_char(date_trunc($3, start_time AT TIME ZONE 'UTC' + make_interval(secs => utc_offset_seconds)), 'YYYY-MM-DD') AS period,
-       sport, count(*)::int AS count, coalesce(sum(distance_meters), 0) AS "distanceMeters",
-       coalesce(sum(coalesce(moving_seconds, elapsed_seconds)), 0) AS "movingSeconds",
-       coalesce(sum(elevation_gain_meters), 0) AS "elevationGainMeters", coalesce(sum(calories), 0) AS calories
+       sport, count(*)::int AS count,
+       -- Rounded to 0.1 in numeric: a double-precision sum shows 557479.7999999999 m to the model.
+       round(coalesce(sum(distance_meters), 0)::numeric, 1)::float8 AS "distanceMeters",
+       round(coalesce(sum(coalesce(moving_seconds, elapsed_seconds)), 0)::numeric, 1)::float8 AS "movingSeconds",
+       round(coalesce(sum(elevation_gain_meters), 0)::numeric, 1)::float8 AS "elevationGainMeters",
+       round(coalesce(sum(calories), 0)::numeric, 1)::float8 AS calories
      FROM fitness_activities WHERE tenant_id = $1 AND user_id = $2
        AND start_time BETWEEN $4::date - interval '1 day' AND $5::date + interval '2 days'
        AND (start_time AT TIME ZONE 'UTC' + make_interval(secs => utc_offset_seconds))::date BETWEEN $4 AND $5 AND ($6::text IS NULL OR provider = $6)
