@@ -7,6 +7,7 @@ import { dev } from "./dev.js";
 import { prod } from "./prod.js";
 import {
   ENVIRONMENT_NAMES,
+  API_KEY_SERVICES,
   PROVIDER_NAMES,
   environmentDefinitionSchema,
   type BootstrapConfig,
@@ -172,6 +173,7 @@ function resolveEnvironment(
         return clientId === undefined ? [] : [[provider, clientId]];
       }),
     ),
+    apiKeyServices: API_KEY_SERVICES.filter((service) => reader.read(variable(`${service.toUpperCase()}_ENABLED`), flag) === true),
     placeholders,
   };
 }

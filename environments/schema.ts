@@ -11,6 +11,10 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 export const PROVIDER_NAMES = ["strava", "fitbit", "garmin"] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
+/** Data services that need only an API key; each is switched on by PIERRE_<ENV>_<S>_ENABLED=true. */
+export const API_KEY_SERVICES = ["usda", "openweather"] as const;
+export type ApiKeyService = (typeof API_KEY_SERVICES)[number];
+
 function isCidr(value: string): boolean {
   try {
     parseCidr(value);
@@ -153,6 +157,8 @@ export interface EnvironmentConfig extends EnvironmentDefinition {
   certificateActive: boolean;
   /** OAuth client ids of the providers this environment offers; an absent provider is off (no secret, no variables). */
   providerClientIds: Partial<Record<ProviderName, string>>;
+  /** The API-key data services offered here (their secrets adopted like the providers'). */
+  apiKeyServices: ApiKeyService[];
   /** Environment variables that fell back to a placeholder; a plan refuses to run while any remain. */
   placeholders: string[];
 }

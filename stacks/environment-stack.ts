@@ -49,6 +49,7 @@ export class EnvironmentStack extends TerraformStack {
     const secrets = new Secrets(this, "secrets", {
       projectId,
       providerClientIds: config.providerClientIds,
+      apiKeyServices: config.apiKeyServices,
       runtimeServiceAccountMember: identity.runtime.member,
       deletionProtection: config.database.deletionProtection,
       apis,

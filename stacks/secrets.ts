@@ -1,7 +1,7 @@
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member/index.js";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret/index.js";
 import { Construct } from "constructs";
-import type { EnvironmentConfig, ProviderName } from "../environments/schema.js";
+import type { ApiKeyService, EnvironmentConfig, ProviderName } from "../environments/schema.js";
 import type { ServiceVariable } from "../service/config.js";
 import type { ProjectApis } from "./apis.js";
 
@@ -30,6 +30,12 @@ export const PROVIDER_CREDENTIALS = {
   garmin: { clientIdVariable: "GARMIN_CLIENT_ID", secretVariable: "GARMIN_CLIENT_SECRET", secretId: "pierre-garmin-client-secret" },
 } as const satisfies Record<ProviderName, ProviderCredential>;
 
+/** Each API-key data service's key, as the service reads it (service/data-services/config.ts). */
+export const API_KEY_SECRETS = {
+  usda: { secretVariable: "USDA_API_KEY", secretId: "pierre-usda-api-key" },
+  openweather: { secretVariable: "OPENWEATHER_API_KEY", secretId: "pierre-openweather-api-key" },
+} as const satisfies Record<ApiKeyService, ProviderCredential>;
+
 /** A container variable read from Secret Manager. */
 export interface SecretVariable {
   variable: ServiceVariable;
@@ -39,6 +45,7 @@ export interface SecretVariable {
 export interface SecretsProps {
   projectId: string;
   providerClientIds: EnvironmentConfig["providerClientIds"];
+  apiKeyServices: EnvironmentConfig["apiKeyServices"];
   runtimeServiceAccountMember: string;
   deletionProtection: boolean;
   apis: ProjectApis;
@@ -75,17 +82,21 @@ export class Secrets extends Construct {
       variable: variable as OperatorSecretVariable,
       secret: secret(secretId, props.deletionProtection),
     }));
-    const providers = Object.entries(props.providerClientIds).map(([provider, clientId]) => {
-      const credential: ProviderCredential = PROVIDER_CREDENTIALS[provider as ProviderName];
-      if (credential.clientIdVariable) this.providerClientIdVariables[credential.clientIdVariable] = clientId;
-      // The operator creates the secret with its first version (README, Registering the provider apps) and
-      // Terraform adopts it: a plan whose secret does not exist fails at the import, before Cloud Run is
-      // pointed at it, and an adopted secret always has a version. Unsetting the client id deletes it (the
-      // value can be re-issued in the provider's console), hence no deletion protection.
+    // The operator creates the secret with its first version (README, Registering the provider apps) and
+    // Terraform adopts it: a plan whose secret does not exist fails at the import, before Cloud Run is
+    // pointed at it, and an adopted secret always has a version. Switching the service off deletes it (the
+    // value can be re-issued in the provider's console), hence no deletion protection.
+    const adopt = (credential: ProviderCredential): SecretVariable => {
       const adopted = secret(credential.secretId, false);
       adopted.importFrom(`projects/${props.projectId}/secrets/${credential.secretId}`);
       return { variable: credential.secretVariable, secret: adopted };
+    };
+    const providers = Object.entries(props.providerClientIds).map(([provider, clientId]) => {
+      const credential: ProviderCredential = PROVIDER_CREDENTIALS[provider as ProviderName];
+      if (credential.clientIdVariable) this.providerClientIdVariables[credential.clientIdVariable] = clientId;
+      return adopt(credential);
     });
-    this.secretVariables = [...operator, ...providers];
+    const apiKeys = props.apiKeyServices.map((service) => adopt(API_KEY_SECRETS[service]));
+    this.secretVariables = [...operator, ...providers, ...apiKeys];
   }
 }

@@ -108,6 +108,7 @@ describe("environment configuration", () => {
     [{ PIERRE_DEV_CANARY_PERCENT: "20" }, /^PIERRE_DEV_CANARY_PERCENT: set PIERRE_DEV_CANARY_IMAGE too/],
     [{ PIERRE_PROD_IMAGE: "gcr.io/x/y:1", PIERRE_PROD_CANARY_IMAGE: "gcr.io/x/y:1" }, /^PIERRE_PROD_CANARY_IMAGE: equals PIERRE_PROD_IMAGE/],
     [{ PIERRE_PROD_CERTIFICATE_ACTIVE: "yes" }, /^PIERRE_PROD_CERTIFICATE_ACTIVE: must be true or false/],
+    [{ PIERRE_DEV_USDA_ENABLED: "yes" }, /^PIERRE_DEV_USDA_ENABLED: must be true or false/],
     [{ PIERRE_STAGING_STRAVA_CLIENT_ID: "id with spaces" }, /^PIERRE_STAGING_STRAVA_CLIENT_ID: must be a plain OAuth client id/],
   ])("refuses %j with a message naming the variable", (env, message) => {
     const issues = issuesOf(env);

@@ -7,7 +7,7 @@ import { GOOGLE_APIS } from "../../stacks/apis.js";
 import { maxConnectionsFor } from "../../stacks/database.js";
 import { WAF_RULE_SETS } from "../../stacks/edge.js";
 import { RUNTIME_PROJECT_ROLES } from "../../stacks/identity.js";
-import { OPERATOR_SECRETS, PROVIDER_CREDENTIALS } from "../../stacks/secrets.js";
+import { API_KEY_SECRETS, OPERATOR_SECRETS, PROVIDER_CREDENTIALS } from "../../stacks/secrets.js";
 import { CONFIGURED_ENV, PROVIDERS_ENV } from "./support/fixtures.js";
 import {
   addresses,
@@ -339,6 +339,34 @@ describe("secrets", () => {
       expect(variable).toMatchObject({ sensitive: true, type: "string", nullable: false });
       expect(variable.default).toBeUndefined();
     }
+  });
+});
+
+describe("API-key data services (USDA, OpenWeather)", () => {
+  const KEYS = Object.values(API_KEY_SECRETS);
+
+  it.each(ENVS)("%s: switched off by default: no secret, import or variable", (name) => {
+    const secretIds = listOf(stacks[name], "google_secret_manager_secret").map((secret) => secret.secret_id);
+    const names = container(stacks[name]).env.map((entry: Json) => entry.name);
+    for (const key of KEYS) {
+      expect(secretIds).not.toContain(key.secretId);
+      expect(names).not.toContain(key.secretVariable);
+    }
+  });
+
+  it("PIERRE_<ENV>_<S>_ENABLED adopts the key's secret, lets the runtime read it and passes it to the container", () => {
+    const on = synthesizeAll({ ...CONFIGURED_ENV, PIERRE_PROD_USDA_ENABLED: "true" });
+    const stack = on.prod;
+    const secretAddress = addressOf(stack, "google_secret_manager_secret", (secret) => secret.secret_id === "pierre-usda-api-key");
+    expect(stack.json.import).toContainEqual({ to: secretAddress, id: "projects/acme-pierre-prod/secrets/pierre-usda-api-key" });
+    const grants = Object.values(resourcesOf(stack, "google_secret_manager_secret_iam_member"));
+    expect(grants).toContainEqual(expect.objectContaining({ secret_id: `\${${secretAddress}.id}`, role: "roles/secretmanager.secretAccessor" }));
+    expect(envVar(stack, "USDA_API_KEY")).toEqual({
+      name: "USDA_API_KEY",
+      value_source: { secret_key_ref: { secret: `\${${secretAddress}.secret_id}`, version: "latest" } },
+    });
+    expect(container(on.staging).env.map((entry: Json) => entry.name)).not.toContain("USDA_API_KEY");
+    expect(container(stack).env.map((entry: Json) => entry.name)).not.toContain("OPENWEATHER_API_KEY");
   });
 });
 

@@ -14,11 +14,16 @@ export const CONFIGURED_ENV: NodeJS.ProcessEnv = {
   PIERRE_PROD_IMAGE: STABLE_IMAGE,
 };
 
-/** Client ids switching on every provider in every environment (their secrets stay in Secret Manager). */
+/**
+ * Client ids switching on every provider, and the switches of every API-key data service, in every
+ * environment (their secrets stay in Secret Manager).
+ */
 export const PROVIDERS_ENV: NodeJS.ProcessEnv = Object.fromEntries(
   ["DEV", "STAGING", "PROD"].flatMap((env) => [
     [`PIERRE_${env}_STRAVA_CLIENT_ID`, "123456"],
     [`PIERRE_${env}_FITBIT_CLIENT_ID`, "123456789012-abcdefghijklmnop.apps.googleusercontent.com"],
     [`PIERRE_${env}_GARMIN_CLIENT_ID`, "0a1b2c3d-4e5f-6789-abcd-ef0123456789"],
+    [`PIERRE_${env}_USDA_ENABLED`, "true"],
+    [`PIERRE_${env}_OPENWEATHER_ENABLED`, "true"],
   ]),
 );
