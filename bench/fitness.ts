@@ -14,23 +14,12 @@ import { startEmbeddedPostgres } from "../service/db/embedded.js";
 import { migrate } from "../service/db/migrate.js";
 import { findConnection } from "../service/fitness/connections.js";
 import { createFitnessServices } from "../service/fitness/index.js";
-import { createApiKey } from "../service/identity/api-keys.js";
-import { createTenant } from "../service/identity/tenants.js";
-import { addMembership, createUser } from "../service/identity/users.js";
 import { createLogger } from "../service/logging/index.js";
 import { DURATION, load, MCP_HEADERS, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
+import { benchApiKey, benchOwner } from "./accounts.js";
 
 const STORE_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const CONNECTIONS = 16;
-
-async function newUser(pool: pg.Pool, slug: string) {
-  await pool.query("DELETE FROM tenants WHERE slug = $1", [slug]);
-  await pool.query("DELETE FROM users WHERE email = $1", [`${slug}@example.com`]);
-  const tenant = await createTenant(pool, { slug, name: slug, tier: "enterprise" });
-  const user = await createUser(pool, { email: `${slug}@example.com`, password: "bench-password-123", tier: "enterprise" }, 4);
-  await addMembership(pool, { tenantId: tenant.id, userId: user.id, role: "owner" });
-  return { tenantId: tenant.id, userId: user.id };
-}
 
 /** Connect + generate + store, per fresh user, through the service's own connect flow and sync. */
 async function storeTimes(pool: pg.Pool, masterKey: Buffer) {
@@ -43,7 +32,7 @@ async function storeTimes(pool: pg.Pool, masterKey: Buffer) {
   const times: number[] = [];
   let stored = { activities: 0, sleep: 0, hrv: 0 };
   for (let i = -1; i < STORE_ROUNDS; i++) {
-    const owner = await newUser(pool, `bench-store-${i + 1}`);
+    const owner = await benchOwner(pool, `bench-store-${i + 1}`);
     const started = process.hrtime.bigint();
     await fitness.connect.start(owner, "synthetic");
     await fitness.sync.ensureFresh((await findConnection(pool, owner, "synthetic"))!);
@@ -76,8 +65,8 @@ async function main(): Promise<void> {
     const store = await storeTimes(pool, masterKey);
     console.log("synthetic connect + two-year history stored (ms):", store);
 
-    const owner = await newUser(pool, "bench-read");
-    const { key } = await createApiKey(pool, { ...owner, name: "bench", burstPerMinute: 2_000_000_000, monthlyQuota: 2_000_000_000 });
+    const owner = await benchOwner(pool, "bench-read");
+    const key = await benchApiKey(pool, owner);
     const serviceEnv = {
       NODE_ENV: "production",
       HOST: "127.0.0.1",

@@ -19,10 +19,8 @@ import pg from "pg";
 import { migrate } from "../service/db/migrate.js";
 import { startEmbeddedPostgres } from "../service/db/embedded.js";
 import { loadOrCreateLocalMasterKey } from "../service/crypto/local-master-key.js";
-import { createApiKey } from "../service/identity/api-keys.js";
-import { createTenant } from "../service/identity/tenants.js";
-import { addMembership, createUser } from "../service/identity/users.js";
 import { codeCacheState, DURATION, load, MCP_HEADERS, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
+import { benchApiKey, benchOwner } from "./accounts.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TOOLS = [
@@ -52,15 +50,8 @@ async function prepareDatabase(url: string): Promise<string> {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   try {
     await migrate(pool);
-    await pool.query("DELETE FROM tenants WHERE slug = 'bench'");
-    await pool.query("DELETE FROM users WHERE email = 'bench@example.com'");
     await pool.query("DELETE FROM rate_limit_counters");
-    const tenant = await createTenant(pool, { slug: "bench", name: "Benchmark", tier: "enterprise" });
-    const user = await createUser(pool, { email: "bench@example.com", password: "bench-password-123", tier: "enterprise" }, 4);
-    await addMembership(pool, { tenantId: tenant.id, userId: user.id, role: "owner" });
-    // Limits far above what one run sends, so the limiter is exercised on every request but never rejects.
-    const { key } = await createApiKey(pool, { tenantId: tenant.id, userId: user.id, name: "bench", burstPerMinute: 2_000_000_000, monthlyQuota: 2_000_000_000 });
-    return key;
+    return await benchApiKey(pool, await benchOwner(pool, "bench"));
   } finally {
     await pool.end();
   }

@@ -14,11 +14,9 @@ import pg from "pg";
 import { loadOrCreateLocalMasterKey } from "../service/crypto/local-master-key.js";
 import { startEmbeddedPostgres } from "../service/db/embedded.js";
 import { migrate } from "../service/db/migrate.js";
-import { createApiKey } from "../service/identity/api-keys.js";
-import { createTenant } from "../service/identity/tenants.js";
-import { addMembership, createUser } from "../service/identity/users.js";
 import { seedSyntheticHistory } from "../tests/support/synthetic-history.js";
 import { DURATION, load, MCP_HEADERS, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
+import { benchApiKey, benchOwner } from "./accounts.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TOOL_DURATION = Number(process.env.BENCH_TOOL_DURATION ?? 3);
@@ -34,23 +32,19 @@ async function prepareDatabase(url: string): Promise<Seeded> {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   try {
     await migrate(pool);
-    await pool.query("DELETE FROM tenants WHERE slug = 'bench-training'");
-    await pool.query("DELETE FROM users WHERE email = 'bench-training@example.com'");
     await pool.query("DELETE FROM rate_limit_counters");
-    const tenant = await createTenant(pool, { slug: "bench-training", name: "Benchmark training", tier: "enterprise" });
-    const user = await createUser(pool, { email: "bench-training@example.com", password: "bench-password-123", tier: "enterprise" }, 4);
-    await addMembership(pool, { tenantId: tenant.id, userId: user.id, role: "owner" });
-    const { key } = await createApiKey(pool, { tenantId: tenant.id, userId: user.id, name: "bench", burstPerMinute: 2_000_000_000, monthlyQuota: 2_000_000_000 });
-    const history = await seedSyntheticHistory(pool, { tenantId: tenant.id, userId: user.id }, { days: 730, streamDays: 90 });
+    const owner = await benchOwner(pool, "bench-training");
+    const key = await benchApiKey(pool, owner);
+    const history = await seedSyntheticHistory(pool, owner, { days: 730, streamDays: 90 });
     console.log(`seeded ${history.activities.length} activities, ${history.sleep.length} nights, ${history.hrv.length} HRV values`);
     const { rows } = await pool.query<{ id: string }>(
       "SELECT id FROM fitness_activities WHERE user_id = $1 AND sport = 'run' ORDER BY start_time DESC LIMIT 2",
-      [user.id],
+      [owner.userId],
     );
     const goal = await pool.query<{ id: string }>(
       `INSERT INTO goals (tenant_id, user_id, goal_type, sport, target_value, unit, starts_on, ends_on)
        VALUES ($1, $2, 'distance', 'run', 200000, 'm', current_date - 14, current_date + 14) RETURNING id`,
-      [tenant.id, user.id],
+      [owner.tenantId, owner.userId],
     );
     return { apiKey: key, activityIds: [rows[0]!.id, rows[1]!.id], goalId: goal.rows[0]!.id };
   } finally {

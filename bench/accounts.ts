@@ -1,0 +1,26 @@
+// The accounts the benchmark scripts call the service as, made the same way by each.
+import type pg from "pg";
+import { createApiKey } from "../service/identity/api-keys.js";
+import { createTenant } from "../service/identity/tenants.js";
+import { addMembership, createUser } from "../service/identity/users.js";
+
+export interface BenchOwner {
+  tenantId: string;
+  userId: string;
+}
+
+/** A fresh enterprise tenant `slug` whose owner is `<slug>@example.com`; an earlier run's copy is deleted first. */
+export async function benchOwner(pool: pg.Pool, slug: string): Promise<BenchOwner> {
+  await pool.query("DELETE FROM tenants WHERE slug = $1", [slug]);
+  await pool.query("DELETE FROM users WHERE email = $1", [`${slug}@example.com`]);
+  const tenant = await createTenant(pool, { slug, name: slug, tier: "enterprise" });
+  const user = await createUser(pool, { email: `${slug}@example.com`, password: "bench-password-123", tier: "enterprise" }, 4);
+  await addMembership(pool, { tenantId: tenant.id, userId: user.id, role: "owner" });
+  return { tenantId: tenant.id, userId: user.id };
+}
+
+/** An API key with limits far above what one run sends: the limiter is charged on every request but never rejects. */
+export async function benchApiKey(pool: pg.Pool, owner: BenchOwner): Promise<string> {
+  const { key } = await createApiKey(pool, { ...owner, name: "bench", burstPerMinute: 2_000_000_000, monthlyQuota: 2_000_000_000 });
+  return key;
+}
