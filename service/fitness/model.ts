@@ -135,6 +135,12 @@ export const athleteProfileSchema = z.object({
 });
 export type AthleteProfile = z.infer<typeof athleteProfileSchema>;
 
+/** The profile of a provider whose API names the athlete and nothing more (Google Health, Garmin). */
+export function idOnlyProfile(provider: ProviderId, externalId: string): AthleteProfile {
+  const unknown = { displayName: null, sex: null, weightKg: null, ftpWatts: null, maxHeartRate: null, restingHeartRate: null };
+  return { provider, externalId, ...unknown, synthetic: false };
+}
+
 /** Inclusive local-date range for sleep/HRV queries. */
 export const dateRangeSchema = z
   .object({ from: isoDate, to: isoDate })

@@ -22,7 +22,7 @@
 // (none assumed; 429 + Retry-After honoured), and whether a pull-only app is allowed (Garmin reportedly
 // expects Ping/Push; pulling by upload window is what both modes' callbacks do).
 import { z } from "zod";
-import type { DateRange, HrvRecord } from "../../fitness/model.js";
+import { idOnlyProfile, type DateRange, type HrvRecord } from "../../fitness/model.js";
 import { decodeCursor, encodeCursor, expiresAfter } from "../common.js";
 import { type ProviderError, UnsupportedOperationError } from "../errors.js";
 import { createOutbound, type OutboundDeps, type RetryPolicy } from "../outbound.js";
@@ -215,17 +215,7 @@ export function createGarminProvider(
         idempotent: true,
         schema: z.object({ userId: z.string().min(1) }),
       });
-      return {
-        provider: "garmin",
-        externalId: user.userId,
-        displayName: null,
-        sex: null,
-        weightKg: null,
-        ftpWatts: null,
-        maxHeartRate: null,
-        restingHeartRate: null,
-        synthetic: false,
-      };
+      return idOnlyProfile("garmin", user.userId);
     },
 
     async listSleep(auth, range) {

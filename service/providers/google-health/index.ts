@@ -23,7 +23,7 @@
 //    POST /revoke token=... .
 // Not confirmed: quota figures and whether 429s carry Retry-After (the outbound helper honours it if so).
 import { z } from "zod";
-import type { HrvRecord } from "../../fitness/model.js";
+import { idOnlyProfile, type HrvRecord } from "../../fitness/model.js";
 import { decodeCursor, encodeCursor, expiresAfter, toIsoDate } from "../common.js";
 import { BadResponseError } from "../errors.js";
 import { createOutbound, type OutboundDeps, type RetryPolicy } from "../outbound.js";
@@ -284,17 +284,7 @@ export function createGoogleHealthProvider(
         idempotent: true,
         schema: z.object({ healthUserId: z.string().min(1) }),
       });
-      return {
-        provider: "fitbit",
-        externalId: identity.healthUserId,
-        displayName: null,
-        sex: null,
-        weightKg: null,
-        ftpWatts: null,
-        maxHeartRate: null,
-        restingHeartRate: null,
-        synthetic: false,
-      };
+      return idOnlyProfile("fitbit", identity.healthUserId);
     },
 
     async listSleep(auth, range) {
