@@ -55,8 +55,7 @@ function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Serv
   return new Promise((resolve, reject) => {
     const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));
     // Cloud Run's front end keeps connections open for reuse; outlive its idle timeout. The header
-    // timeout is per request (Node 18+ starts it when a request's first byte arrives, not when the
-    // connection opened), so it can be short: a client that trickles its headers is cut after 20 s.
+    // timeout bounds how long a client may trickle a request's headers (slowloris): 20 s.
     server.keepAliveTimeout = 620_000;
     server.headersTimeout = HEADERS_TIMEOUT_MS;
   });

@@ -5,8 +5,9 @@
 // user's next successful sign-in (needsRehash).
 //
 // Format: $scrypt$ln=<log2 N>,r=8,p=1$<salt, base64>$<key, base64>. ln=15 (N=32768, r=8) uses 32 MiB
-// and about 60-80 ms of one pool thread per hash on this machine; OWASP's minimum is N=2^17 with r=8,
-// which needs 128 MiB per concurrent hash, too much beside a 512 MiB Cloud Run instance.
+// and about 100 ms of one pool thread per hash on this machine (median 99 ms over 9 verifications);
+// OWASP's minimum is N=2^17 with r=8, which needs 128 MiB per concurrent hash, too much beside a 512 MiB
+// Cloud Run instance.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 import bcrypt from "bcryptjs";
 
