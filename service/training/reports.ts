@@ -1,8 +1,10 @@
 // The analyses both faces answer (MCP tools in mcp/tools, A2A skills in a2a/skills.ts): each is one function
 // of the stored data giving the result, and one summary in words a model can quote. Neither face computes
 // or words an analysis itself, so an MCP tool and an A2A skill asked the same question say the same thing.
+import { z } from "zod";
 import type { Queryable } from "../db/pool.js";
 import {
+  RACE_DISTANCES,
   analyzeTrainingLoad,
   goalFeasibility,
   predictRaceTime,
@@ -46,6 +48,20 @@ export const recommendationsSummary = (r: Recommendations): string =>
   r.recommendations.length
     ? r.recommendations.map((x) => `[${x.priority}] ${x.recommendation}`).join(" ") + provenanceNote(r)
     : `No recommendations.${provenanceNote(r)}`;
+
+const raceNames = Object.keys(RACE_DISTANCES) as [keyof typeof RACE_DISTANCES, ...(keyof typeof RACE_DISTANCES)[]];
+
+/** Which race to predict: by name or by distance, the marathon when neither is given. */
+export const raceTargetInput = z
+  .strictObject({
+    race: z.enum(raceNames).optional(),
+    distance_meters: z.number().min(800).max(100_000).optional(),
+  })
+  .refine((v) => v.race === undefined || v.distance_meters === undefined, { message: "give exactly one of race or distance_meters" });
+
+export function targetMetersOf({ race, distance_meters }: z.output<typeof raceTargetInput>): number {
+  return distance_meters ?? RACE_DISTANCES[race ?? "marathon"];
+}
 
 /** From the best run of the last 90 days. */
 export async function racePredictionReport(db: Queryable, owner: Owner, nowMs: number, targetMeters: number): Promise<RacePrediction> {

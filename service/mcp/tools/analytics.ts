@@ -8,7 +8,6 @@ import {
   dateOf,
   performanceTrend,
   personalizedZones,
-  RACE_DISTANCES,
 } from "../../intelligence/index.js";
 import { fitnessScoreNow, trainingBasis, withThresholds } from "../../training/analytics.js";
 import { findActivity } from "../../training/data.js";
@@ -19,10 +18,12 @@ import {
   patternsSummary,
   racePredictionReport,
   racePredictionSummary,
+  raceTargetInput,
   recommendationsReport,
   recommendationsSummary,
   trainingLoadReport,
   trainingLoadSummary,
+  targetMetersOf,
 } from "../../training/reports.js";
 import { one, provenanceNote } from "../../training/format.js";
 import { defineTool } from "./tool.js";
@@ -176,8 +177,6 @@ export const analyzePerformanceTrendsTool = defineTool({
     `${t.slopePerWeek === null ? "" : ` (${t.slopePerWeek.toFixed(2)} ${t.unit}/week, p = ${t.pValue?.toFixed(3)})`}.${provenanceNote(t)}`,
 });
 
-const raceNames = Object.keys(RACE_DISTANCES) as [keyof typeof RACE_DISTANCES, ...(keyof typeof RACE_DISTANCES)[]];
-
 export const predictPerformanceTool = defineTool({
   name: "predict_performance",
   title: "Race time prediction",
@@ -188,15 +187,10 @@ export const predictPerformanceTool = defineTool({
     "Example: {\"race\": \"marathon\"}.",
   requiredScope: "fitness:read",
   annotations: readOnly,
-  input: z
-    .strictObject({
-      race: z.enum(raceNames).optional(),
-      distance_meters: z.number().min(800).max(100_000).optional(),
-    })
-    .refine((v) => v.race === undefined || v.distance_meters === undefined, { message: "give exactly one of race or distance_meters" }),
+  input: raceTargetInput,
   output: racePredictionSchema,
-  async run({ race, distance_meters }, { principal, db }) {
-    return racePredictionReport(db, ownerOf(principal), now(), distance_meters ?? RACE_DISTANCES[race ?? "marathon"]);
+  async run(input, { principal, db }) {
+    return racePredictionReport(db, ownerOf(principal), now(), targetMetersOf(input));
   },
   summary: racePredictionSummary,
 });
