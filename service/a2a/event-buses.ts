@@ -7,7 +7,8 @@
 //   - follower bus (no execution here: a resubscription or cancellation of a task running elsewhere):
 //     turns each stored change into the events the SDK expects: new artifacts, then the new status.
 // A follower reads the task once as soon as it listens, so a change between the caller's own read and
-// the LISTEN is not lost (at worst a status the caller has already seen is repeated).
+// the LISTEN is not lost: a terminal state is passed on then; any other state only becomes the baseline
+// (repeating an input-required the caller has just read would end its stream).
 import { EventEmitter } from "node:events";
 import { TaskState, type Task } from "@a2a-js/sdk";
 import type { AgentExecutionEvent, ExecutionEventBus, ExecutionEventBusManager, ServerCallContext, TaskStore } from "@a2a-js/sdk/server";
@@ -120,6 +121,11 @@ export class FollowingEventBuses implements ExecutionEventBusManager {
         .catch((error: unknown) => void this.log.warn("following an A2A task failed", { error, taskId }));
     };
     const subscribed = this.events.subscribe(taskId, sync, () => bus.finished());
+    const prime = () => {
+      chain = chain
+        .then(() => this.prime(taskId, bus, context))
+        .catch((error: unknown) => void this.log.warn("following an A2A task failed", { error, taskId }));
+    };
     let unsubscribe: (() => void) | undefined;
     let released = false;
     this.unfollow.set(bus, () => {
@@ -130,13 +136,23 @@ export class FollowingEventBuses implements ExecutionEventBusManager {
       (stop) => {
         if (released) return stop();
         unsubscribe = stop;
-        if (mode === "follower") sync();
+        if (mode === "follower") prime();
       },
       (error: unknown) => {
         this.log.warn("cannot follow an A2A task", { error, taskId });
         if (mode === "follower") bus.finished();
       },
     );
+  }
+
+  /** The follower's first read: new artifacts and a terminal state are news; another state is the baseline. */
+  private async prime(taskId: string, bus: TaskBus, context: ServerCallContext): Promise<void> {
+    const task = await this.store.load(taskId, context);
+    const state = task?.status?.state;
+    if (!task || state === undefined || bus.lastState !== undefined) return;
+    if (isTerminal(state)) return this.sync(taskId, bus, context, "follower");
+    publishNewArtifacts(bus, task);
+    bus.lastState = state;
   }
 
   private async sync(taskId: string, bus: TaskBus, context: ServerCallContext, mode: Mode): Promise<void> {
