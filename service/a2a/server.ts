@@ -3,6 +3,7 @@
 // call should not pay. Assembles the SDK's DefaultRequestHandler from the collaborators composition.ts
 // passed in (pool, task events, catalogs) and the SDK-bound pieces that need the SDK loaded: the
 // PostgreSQL task store, the cross-instance event buses and the skill executor.
+import { AgentCard } from "@a2a-js/sdk";
 import { DefaultRequestHandler } from "@a2a-js/sdk/server";
 import { agentCardHandler, jsonRpcHandler } from "@a2a-js/sdk/server/express";
 import type { RequestHandler } from "express";
@@ -43,8 +44,11 @@ export function createA2aServer(deps: A2aServerDeps, callerOfRequest: (req: Para
   // keepBusAliveStates []: a bus lives as long as its execution; a follow-up message (input-required) may
   // land on any instance and starts a bus there.
   const handler = new DefaultRequestHandler(card, store, executor, buses, undefined, undefined, undefined, undefined, { keepBusAliveStates: [] });
+  // The handler writes what the provider returns verbatim; the wire form is the protocol's JSON (the SDK's
+  // own objects spell oneofs as {$case, value}, which no client reads).
+  const wireCard = AgentCard.toJSON(card) as AgentCard;
   return {
-    card: agentCardHandler({ agentCardProvider: handler }),
+    card: agentCardHandler({ agentCardProvider: async () => wireCard }),
     jsonRpc: jsonRpcHandler({ requestHandler: handler, userBuilder: async (req) => callerOfRequest(req) }),
   };
 }
