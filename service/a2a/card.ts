@@ -2,7 +2,7 @@
 // catalog it names: a skill's description ends with the titles and descriptions of the tools whose
 // analyses it answers, its tags are those tools and its tier, its security requirement their scopes. The
 // one security scheme is what the token endpoint really does for A2A clients: OAuth 2.0 client credentials.
-import { A2A_PROTOCOL_VERSION, type AgentCard, type AgentSkill, type SecurityRequirement } from "@a2a-js/sdk";
+import type { AgentCard, AgentSkill, SecurityRequirement } from "@a2a-js/sdk";
 import packageJson from "../../package.json" with { type: "json" };
 import type { Config } from "../config.js";
 import type { ToolCatalog } from "../mcp/tools/index.js";
@@ -15,7 +15,8 @@ const MODES = ["text/plain", "application/json"];
 
 const requirement = (scopes: string[]): SecurityRequirement => ({ schemes: { [SECURITY_SCHEME]: { list: scopes } } });
 
-export function agentCard(config: Pick<Config, "publicBaseUrl" | "a2aUrl">, skills: SkillCatalog, tools: ToolCatalog): AgentCard {
+/** `protocolVersion`: the A2A version the SDK implements (its A2A_PROTOCOL_VERSION). */
+export function agentCard(config: Pick<Config, "publicBaseUrl" | "a2aUrl">, skills: SkillCatalog, tools: ToolCatalog, protocolVersion: string): AgentCard {
   const skillEntries: AgentSkill[] = skills.all.map((skill) => {
     const tier = skills.tierOf(skill);
     const answers = skill.tools.map((name) => {
@@ -38,7 +39,7 @@ export function agentCard(config: Pick<Config, "publicBaseUrl" | "a2aUrl">, skil
     description:
       "Training analyses of an athlete's synced fitness data (Strava, Garmin, Fitbit): weekly training review, race-time " +
       "prediction, recovery check, goal feasibility. Each result is a text a model can read and the structured data.",
-    supportedInterfaces: [{ url: config.a2aUrl, protocolBinding: "JSONRPC", tenant: "", protocolVersion: A2A_PROTOCOL_VERSION }],
+    supportedInterfaces: [{ url: config.a2aUrl, protocolBinding: "JSONRPC", tenant: "", protocolVersion }],
     provider: { organization: "Pierre", url: config.publicBaseUrl },
     version: packageJson.version,
     documentationUrl: `${config.publicBaseUrl}/`,

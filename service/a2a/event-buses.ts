@@ -10,21 +10,18 @@
 // the LISTEN is not lost: a terminal state is passed on then; any other state only becomes the baseline
 // (repeating an input-required the caller has just read would end its stream).
 import { EventEmitter } from "node:events";
-import { TaskState, type Task } from "@a2a-js/sdk";
+import type { Task, TaskState } from "@a2a-js/sdk";
 import type { AgentExecutionEvent, ExecutionEventBus, ExecutionEventBusManager, ServerCallContext, TaskStore } from "@a2a-js/sdk/server";
 import type { Logger } from "winston";
 import { callerOf } from "./caller.js";
+import type { TaskStates } from "./sdk.js";
 import type { TaskEvents } from "./task-events.js";
 
-const TERMINAL_STATES: readonly TaskState[] = [
-  TaskState.TASK_STATE_COMPLETED,
-  TaskState.TASK_STATE_FAILED,
-  TaskState.TASK_STATE_CANCELED,
-  TaskState.TASK_STATE_REJECTED,
-];
+export type IsTerminal = (state: TaskState | undefined) => boolean;
 
-export function isTerminal(state: TaskState | undefined): boolean {
-  return state !== undefined && TERMINAL_STATES.includes(state);
+export function terminalStates(TaskState: TaskStates): IsTerminal {
+  const terminal: readonly TaskState[] = [TaskState.TASK_STATE_COMPLETED, TaskState.TASK_STATE_FAILED, TaskState.TASK_STATE_CANCELED, TaskState.TASK_STATE_REJECTED];
+  return (state) => state !== undefined && terminal.includes(state);
 }
 
 /** A task's bus: remembers the last state and the artifacts it carried, and says when its last listener left. */
@@ -73,6 +70,7 @@ export class FollowingEventBuses implements ExecutionEventBusManager {
   constructor(
     private readonly events: TaskEvents,
     private readonly store: TaskStore,
+    private readonly isTerminal: IsTerminal,
     private readonly log: Logger,
   ) {}
 
@@ -150,18 +148,18 @@ export class FollowingEventBuses implements ExecutionEventBusManager {
     const task = await this.store.load(taskId, context);
     const state = task?.status?.state;
     if (!task || state === undefined || bus.lastState !== undefined) return;
-    if (isTerminal(state)) return this.sync(taskId, bus, context, "follower");
+    if (this.isTerminal(state)) return this.sync(taskId, bus, context, "follower");
     publishNewArtifacts(bus, task);
     bus.lastState = state;
   }
 
   private async sync(taskId: string, bus: TaskBus, context: ServerCallContext, mode: Mode): Promise<void> {
-    if (isTerminal(bus.lastState)) return;
+    if (this.isTerminal(bus.lastState)) return;
     const task = await this.store.load(taskId, context);
     const state = task?.status?.state;
-    if (!task || state === undefined || isTerminal(bus.lastState)) return;
+    if (!task || state === undefined || this.isTerminal(bus.lastState)) return;
     // A running bus hears its own saves echo back; only a terminal state it did not reach is news.
-    if (mode === "running" && !isTerminal(state)) return;
+    if (mode === "running" && !this.isTerminal(state)) return;
     if (mode === "follower") publishNewArtifacts(bus, task);
     if (state !== bus.lastState) bus.publish({ kind: "statusUpdate", data: { taskId: task.id, contextId: task.contextId, status: task.status, metadata: {} } });
   }

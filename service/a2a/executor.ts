@@ -4,14 +4,15 @@
 // terminal status appearing on the bus meanwhile (a cancellation here or on another instance, see
 // event-buses.ts) stops it from publishing anything more.
 import { randomUUID } from "node:crypto";
-import { Role, TaskState, type Message, type Part, type Task } from "@a2a-js/sdk";
+import type { Message, Part, Task, TaskState } from "@a2a-js/sdk";
 import type { AgentExecutionEvent, AgentExecutor, ExecutionEventBus, RequestContext } from "@a2a-js/sdk/server";
 import type { Logger } from "winston";
 import type { Queryable } from "../db/pool.js";
 import { isDatabaseUnavailable } from "../db/outage.js";
 import { TIERS } from "../identity/tiers.js";
 import { callerOf } from "./caller.js";
-import { isTerminal, TaskBus } from "./event-buses.js";
+import { TaskBus, type IsTerminal } from "./event-buses.js";
+import type { A2aSdk } from "./sdk.js";
 import { chooseSkill, type Skill, type SkillCatalog, type SkillOutcome, type SkillRequest } from "./skills.js";
 
 export interface ExecutorDeps {
@@ -20,12 +21,15 @@ export interface ExecutorDeps {
   log: Logger;
   /** The instant "today" is computed from. */
   now: () => number;
+  sdk: A2aSdk["core"];
+  isTerminal: IsTerminal;
 }
 
 export class SkillExecutor implements AgentExecutor {
   constructor(private readonly deps: ExecutorDeps) {}
 
   async execute(context: RequestContext, bus: ExecutionEventBus): Promise<void> {
+    const { TaskState, Role } = this.deps.sdk;
     const { taskId, contextId } = context;
     const message = context.userMessage;
     const previous = context.task;
@@ -42,7 +46,7 @@ export class SkillExecutor implements AgentExecutor {
     };
     bus.publish({ kind: "task", data: task });
     const update = (state: TaskState, reply?: Message) => bus.publish({ kind: "statusUpdate", data: { taskId, contextId, status: status(state, reply), metadata: {} } });
-    const reply = (parts: Part[]) => agentMessage(taskId, contextId, parts);
+    const reply = (parts: Part[]) => agentMessage(Role.ROLE_AGENT, taskId, contextId, parts);
 
     // The router refuses a new task's bad request before it gets here; a follow-up is answered on its task.
     if ("problem" in choice) return update(previous ? TaskState.TASK_STATE_INPUT_REQUIRED : TaskState.TASK_STATE_REJECTED, reply([textPart(choice.problem)]));
@@ -53,7 +57,7 @@ export class SkillExecutor implements AgentExecutor {
 
     let stopped = false;
     const watch = (event: AgentExecutionEvent) => {
-      if (event.kind === "statusUpdate" && isTerminal(event.data.status?.state)) stopped = true;
+      if (event.kind === "statusUpdate" && this.deps.isTerminal(event.data.status?.state)) stopped = true;
     };
     bus.on("event", watch);
     try {
@@ -88,11 +92,10 @@ export class SkillExecutor implements AgentExecutor {
 
   /** Publishes the cancellation at once (the SDK's cancel path reads it from the bus), whichever instance runs the task. */
   async cancelTask(taskId: string, bus: ExecutionEventBus): Promise<void> {
+    const { TaskState, Role } = this.deps.sdk;
     const contextId = bus instanceof TaskBus ? bus.contextId : "";
-    bus.publish({
-      kind: "statusUpdate",
-      data: { taskId, contextId, status: status(TaskState.TASK_STATE_CANCELED, agentMessage(taskId, contextId, [textPart("Canceled by the client.")])), metadata: {} },
-    });
+    const message = agentMessage(Role.ROLE_AGENT, taskId, contextId, [textPart("Canceled by the client.")]);
+    bus.publish({ kind: "statusUpdate", data: { taskId, contextId, status: status(TaskState.TASK_STATE_CANCELED, message), metadata: {} } });
   }
 
   private run(skill: Skill, input: Record<string, unknown>, owner: { tenantId: string; userId: string }): Promise<SkillOutcome> {
@@ -127,8 +130,8 @@ function textPart(text: string): Part {
   return { content: { $case: "text", value: text }, mediaType: "text/plain", filename: "", metadata: undefined };
 }
 
-function agentMessage(taskId: string, contextId: string, parts: Part[]): Message {
-  return { messageId: randomUUID(), contextId, taskId, role: Role.ROLE_AGENT, parts, metadata: undefined, extensions: [], referenceTaskIds: [] };
+function agentMessage(role: Message["role"], taskId: string, contextId: string, parts: Part[]): Message {
+  return { messageId: randomUUID(), contextId, taskId, role, parts, metadata: undefined, extensions: [], referenceTaskIds: [] };
 }
 
 function status(state: TaskState, message?: Message) {

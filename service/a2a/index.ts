@@ -8,6 +8,7 @@ import { createToolCatalog, PIERRE_TOOLS, type ToolCatalog } from "../mcp/tools/
 import type { OAuthPrincipal } from "../oauth/index.js";
 import type { RateLimiter } from "../ratelimit/index.js";
 import { a2aRouter } from "./router.js";
+import { createA2aServer } from "./server.js";
 import { createSkillCatalog, type SkillCatalog } from "./skills.js";
 import { createTaskEvents, type TaskEvents } from "./task-events.js";
 
@@ -39,9 +40,6 @@ export function a2aFace({ config, pool, logger, rateLimiter, verifyA2aToken, ser
     rateLimiter,
     verifyA2aToken,
     skills,
-    loadServer: async (callerOfRequest) => {
-      const { createA2aServer } = await import("./server.js");
-      return createA2aServer({ config, db: pool, logger, taskEvents, skills, tools, now: Date.now }, callerOfRequest);
-    },
+    loadServer: async (callerOfRequest) => createA2aServer({ config, db: pool, logger, taskEvents, skills, tools, now: Date.now }, callerOfRequest),
   });
 }

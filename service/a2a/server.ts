@@ -1,11 +1,8 @@
-// The SDK side of the A2A face, loaded on the first A2A request (router.ts): @a2a-js/sdk with its Express
-// integration costs ~150 ms to import, which the cold start of an instance that may never see an A2A
-// call should not pay. Assembles the SDK's DefaultRequestHandler from the collaborators composition.ts
-// passed in (pool, task events, catalogs) and the SDK-bound pieces that need the SDK loaded: the
-// PostgreSQL task store, the cross-instance event buses and the skill executor.
-import { AgentCard } from "@a2a-js/sdk";
-import { DefaultRequestHandler } from "@a2a-js/sdk/server";
-import { agentCardHandler, jsonRpcHandler } from "@a2a-js/sdk/server/express";
+// The SDK side of the A2A face, built on the first A2A request (router.ts) with the SDK required then
+// (sdk.ts). Assembles the SDK's DefaultRequestHandler from the collaborators composition.ts passed in
+// (pool, task events, catalogs) and the SDK-bound pieces that need the SDK's values: the PostgreSQL
+// task store, the cross-instance event buses and the skill executor.
+import type { AgentCard } from "@a2a-js/sdk";
 import type { RequestHandler } from "express";
 import type { Logger } from "winston";
 import type { Config } from "../config.js";
@@ -13,8 +10,9 @@ import type { Queryable } from "../db/pool.js";
 import type { ToolCatalog } from "../mcp/tools/index.js";
 import type { A2aCaller } from "./caller.js";
 import { agentCard } from "./card.js";
-import { FollowingEventBuses } from "./event-buses.js";
+import { FollowingEventBuses, terminalStates } from "./event-buses.js";
 import { SkillExecutor } from "./executor.js";
+import { requireA2aSdk } from "./sdk.js";
 import type { SkillCatalog } from "./skills.js";
 import type { TaskEvents } from "./task-events.js";
 import { PostgresTaskStore } from "./task-store.js";
@@ -37,18 +35,20 @@ export interface A2aServer {
 }
 
 export function createA2aServer(deps: A2aServerDeps, callerOfRequest: (req: Parameters<RequestHandler>[0]) => A2aCaller): A2aServer {
-  const store = new PostgresTaskStore(deps.db);
-  const buses = new FollowingEventBuses(deps.taskEvents, store, deps.logger);
-  const executor = new SkillExecutor({ db: deps.db, skills: deps.skills, log: deps.logger, now: deps.now });
-  const card = agentCard(deps.config, deps.skills, deps.tools);
+  const sdk = requireA2aSdk();
+  const isTerminal = terminalStates(sdk.core.TaskState);
+  const store = new PostgresTaskStore(deps.db, sdk.core);
+  const buses = new FollowingEventBuses(deps.taskEvents, store, isTerminal, deps.logger);
+  const executor = new SkillExecutor({ db: deps.db, skills: deps.skills, log: deps.logger, now: deps.now, sdk: sdk.core, isTerminal });
+  const card = agentCard(deps.config, deps.skills, deps.tools, sdk.core.A2A_PROTOCOL_VERSION);
   // keepBusAliveStates []: a bus lives as long as its execution; a follow-up message (input-required) may
   // land on any instance and starts a bus there.
-  const handler = new DefaultRequestHandler(card, store, executor, buses, undefined, undefined, undefined, undefined, { keepBusAliveStates: [] });
+  const handler = new sdk.server.DefaultRequestHandler(card, store, executor, buses, undefined, undefined, undefined, undefined, { keepBusAliveStates: [] });
   // The handler writes what the provider returns verbatim; the wire form is the protocol's JSON (the SDK's
   // own objects spell oneofs as {$case, value}, which no client reads).
-  const wireCard = AgentCard.toJSON(card) as AgentCard;
+  const wireCard = sdk.core.AgentCard.toJSON(card) as AgentCard;
   return {
-    card: agentCardHandler({ agentCardProvider: async () => wireCard }),
-    jsonRpc: jsonRpcHandler({ requestHandler: handler, userBuilder: async (req) => callerOfRequest(req) }),
+    card: sdk.express.agentCardHandler({ agentCardProvider: async () => wireCard }),
+    jsonRpc: sdk.express.jsonRpcHandler({ requestHandler: handler, userBuilder: async (req) => callerOfRequest(req) }),
   };
 }

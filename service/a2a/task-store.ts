@@ -3,37 +3,48 @@
 // instance reads what any instance saved; each save NOTIFYs the task's followers (task-events.ts).
 // A task in a terminal state is never rewritten: a cancellation that won on one instance is not undone by
 // the late completion of the execution on another.
-import { Task, TaskState } from "@a2a-js/sdk";
-import type { ListTasksRequest, ListTasksResponse } from "@a2a-js/sdk";
+import type { ListTasksRequest, ListTasksResponse, Task, TaskState } from "@a2a-js/sdk";
 import type { ServerCallContext, TaskStore } from "@a2a-js/sdk/server";
 import type { Queryable } from "../db/pool.js";
 import { callerOf } from "./caller.js";
+import type { A2aSdk, TaskStates } from "./sdk.js";
 import { TASK_CHANNEL } from "./task-events.js";
 
 /** a2a_tasks.status: the protocol's states in the spelling of the A2A 0.3 JSON (the CHECK of 0012). */
-export const STATUS_OF: Record<TaskState, string> = {
-  [TaskState.TASK_STATE_UNSPECIFIED]: "submitted",
-  [TaskState.TASK_STATE_SUBMITTED]: "submitted",
-  [TaskState.TASK_STATE_WORKING]: "working",
-  [TaskState.TASK_STATE_COMPLETED]: "completed",
-  [TaskState.TASK_STATE_FAILED]: "failed",
-  [TaskState.TASK_STATE_CANCELED]: "canceled",
-  [TaskState.TASK_STATE_INPUT_REQUIRED]: "input-required",
-  [TaskState.TASK_STATE_REJECTED]: "rejected",
-  [TaskState.TASK_STATE_AUTH_REQUIRED]: "auth-required",
-  [TaskState.UNRECOGNIZED]: "failed",
-};
+function statuses(TaskState: TaskStates): Record<TaskState, string> {
+  return {
+    [TaskState.TASK_STATE_UNSPECIFIED]: "submitted",
+    [TaskState.TASK_STATE_SUBMITTED]: "submitted",
+    [TaskState.TASK_STATE_WORKING]: "working",
+    [TaskState.TASK_STATE_COMPLETED]: "completed",
+    [TaskState.TASK_STATE_FAILED]: "failed",
+    [TaskState.TASK_STATE_CANCELED]: "canceled",
+    [TaskState.TASK_STATE_INPUT_REQUIRED]: "input-required",
+    [TaskState.TASK_STATE_REJECTED]: "rejected",
+    [TaskState.TASK_STATE_AUTH_REQUIRED]: "auth-required",
+    [TaskState.UNRECOGNIZED]: "failed",
+  };
+}
 const TERMINAL = ["completed", "failed", "canceled", "rejected"];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGE_SIZE = 100;
 
 export class PostgresTaskStore implements TaskStore {
-  constructor(private readonly db: Queryable) {}
+  private readonly statusOf: Record<TaskState, string>;
+  private readonly Task: A2aSdk["core"]["Task"];
+
+  constructor(
+    private readonly db: Queryable,
+    sdk: A2aSdk["core"],
+  ) {
+    this.statusOf = statuses(sdk.TaskState);
+    this.Task = sdk.Task;
+  }
 
   async save(task: Task, context: ServerCallContext): Promise<void> {
     const caller = callerOf(context);
-    const status = STATUS_OF[task.status?.state ?? TaskState.TASK_STATE_SUBMITTED];
+    const status = task.status ? this.statusOf[task.status.state] : "submitted";
     const skill = typeof task.metadata?.skill === "string" ? task.metadata.skill : "unknown";
     await this.db.query({
       name: "a2a-save-task",
@@ -45,7 +56,7 @@ export class PostgresTaskStore implements TaskStore {
            AND NOT (a2a_tasks.status = ANY($9::text[]))
          RETURNING id)
        SELECT pg_notify($10, json_build_object('taskId', id)::text) FROM saved`,
-      values: [task.id, caller.clientId, caller.tenant.id, caller.userId, task.contextId, skill, status, Task.toJSON(task), TERMINAL, TASK_CHANNEL],
+      values: [task.id, caller.clientId, caller.tenant.id, caller.userId, task.contextId, skill, status, this.Task.toJSON(task), TERMINAL, TASK_CHANNEL],
     });
   }
 
@@ -57,7 +68,7 @@ export class PostgresTaskStore implements TaskStore {
       text: "SELECT task FROM a2a_tasks WHERE id = $1 AND client_id = $2 AND tenant_id = $3",
       values: [taskId, caller.clientId, caller.tenant.id],
     });
-    return rows[0] ? Task.fromJSON(rows[0].task) : undefined;
+    return rows[0] ? this.Task.fromJSON(rows[0].task) : undefined;
   }
 
   /** Newest first; the page token is the offset of the next page. */
@@ -65,7 +76,7 @@ export class PostgresTaskStore implements TaskStore {
     const caller = callerOf(context);
     const pageSize = Math.min(params.pageSize ?? 50, MAX_PAGE_SIZE);
     const offset = /^\d{1,9}$/.test(params.pageToken) ? Number(params.pageToken) : 0;
-    const status = params.status ? (STATUS_OF[params.status] ?? null) : null;
+    const status = params.status ? (this.statusOf[params.status] ?? null) : null;
     const after = params.statusTimestampAfter ? new Date(params.statusTimestampAfter) : null;
     const { rows } = await this.db.query<{ task: unknown; total: number }>({
       name: "a2a-list-tasks",
@@ -77,7 +88,7 @@ export class PostgresTaskStore implements TaskStore {
     });
     const total = rows[0]?.total ?? 0;
     const next = offset + rows.length;
-    return { tasks: rows.map((row) => Task.fromJSON(row.task)), nextPageToken: next < total ? String(next) : "", pageSize, totalSize: total };
+    return { tasks: rows.map((row) => this.Task.fromJSON(row.task)), nextPageToken: next < total ? String(next) : "", pageSize, totalSize: total };
   }
 }
 
