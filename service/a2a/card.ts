@@ -43,7 +43,7 @@ export function agentCard(config: Pick<Config, "publicBaseUrl" | "a2aUrl">, skil
     provider: { organization: "Pierre", url: config.publicBaseUrl },
     version: packageJson.version,
     documentationUrl: `${config.publicBaseUrl}/`,
-    capabilities: { streaming: true, pushNotifications: false, extensions: [], extendedAgentCard: false },
+    capabilities: { streaming: true, pushNotifications: true, extensions: [], extendedAgentCard: false },
     securitySchemes: {
       [SECURITY_SCHEME]: {
         scheme: {

@@ -6,12 +6,14 @@
 // the same counters and tier limits as /mcp, one charge per request), the JSON body (413 over
 // config.bodyLimitBytes, -32700 when malformed), then for SendMessage / SendStreamingMessage the message
 // itself (-32602: a skill the catalog has, arguments its schema accepts, parts of bounded size; -32005
-// for file parts), and then the SDK's JSON-RPC handler. Every answer is a JSON-RPC body; a client's
+// for file parts), a push notification URL (-32602 unless https and public, http/public-https.ts), and
+// then the SDK's JSON-RPC handler. Every answer is a JSON-RPC body; a client's
 // mistake is never a 5xx. The SDK (heavy) is loaded on the first request (server.ts).
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import type { Config } from "../config.js";
 import { readJson } from "../http/json-body.js";
+import { publicUrlProblem } from "../http/public-https.js";
 import { A2A_METHODS, emitEvent, tenantBucket, type EventFields } from "../logging/events.js";
 import type { OAuthPrincipal } from "../oauth/index.js";
 import { emitRateLimited, principalLimits, rateLimitHeaders, type RateLimiter } from "../ratelimit/index.js";
@@ -34,7 +36,7 @@ const CONTENT_TYPE_NOT_SUPPORTED = -32005;
 const SERVER_ERROR = -32000;
 
 export interface A2aRouterDeps {
-  config: Pick<Config, "publicBaseUrl" | "a2aUrl" | "bodyLimitBytes">;
+  config: Pick<Config, "publicBaseUrl" | "a2aUrl" | "bodyLimitBytes" | "clientMetadataDocuments">;
   rateLimiter: RateLimiter;
   verifyA2aToken(token: string): Promise<OAuthPrincipal | undefined>;
   skills: SkillCatalog;
@@ -125,6 +127,8 @@ export function a2aRouter(deps: A2aRouterDeps): Router {
       const problem = messageProblem(req.body.params, skills, event);
       if (problem) return refuse(200, problem.code, problem.message, "protocol_error");
     }
+    const webhook = webhookProblem(method, req.body.params, config.clientMetadataDocuments.allowPrivateAddresses);
+    if (webhook) return refuse(200, INVALID_PARAMS, `Invalid params: the push notification URL ${webhook}`, "protocol_error");
 
     callers.set(req, new A2aCaller(principal));
     // The SDK answers errors in 200 JSON-RPC bodies; the event should still say so.
@@ -146,6 +150,14 @@ function atRoot(handler: RequestHandler, req: Request, res: Response, next: Next
     req.url = url;
     next(error);
   });
+}
+
+/** A push notification URL (in a message's configuration or a config of its own) the SSRF rules refuse. */
+function webhookProblem(method: string, params: unknown, allowPrivateAddresses: boolean): string | undefined {
+  const body = (params ?? {}) as { url?: unknown; configuration?: { taskPushNotificationConfig?: { url?: unknown } } };
+  const url = method === "CreateTaskPushNotificationConfig" ? body.url : body.configuration?.taskPushNotificationConfig?.url;
+  if (url === undefined) return method === "CreateTaskPushNotificationConfig" ? "is required" : undefined;
+  return typeof url === "string" ? publicUrlProblem(url, allowPrivateAddresses) : "must be a string";
 }
 
 /** What is wrong with a message (the bounds, the skill and its arguments), as the JSON-RPC error to answer. */

@@ -1,7 +1,8 @@
 // The SDK side of the A2A face, built on the first A2A request (router.ts) with the SDK required then
 // (sdk.ts). Assembles the SDK's DefaultRequestHandler from the collaborators composition.ts passed in
 // (pool, task events, catalogs) and the SDK-bound pieces that need the SDK's values: the PostgreSQL
-// task store, the cross-instance event buses and the skill executor.
+// task and push-config stores, the cross-instance event buses, the skill executor and the guarded
+// push notification sender.
 import type { AgentCard } from "@a2a-js/sdk";
 import type { RequestHandler } from "express";
 import type { Logger } from "winston";
@@ -15,10 +16,11 @@ import { SkillExecutor } from "./executor.js";
 import { requireA2aSdk } from "./sdk.js";
 import type { SkillCatalog } from "./skills.js";
 import type { TaskEvents } from "./task-events.js";
+import { GuardedPushSender, PostgresPushStore, PUSH_DEFAULTS } from "./push.js";
 import { PostgresTaskStore } from "./task-store.js";
 
 export interface A2aServerDeps {
-  config: Pick<Config, "publicBaseUrl" | "a2aUrl">;
+  config: Pick<Config, "publicBaseUrl" | "a2aUrl" | "clientMetadataDocuments">;
   db: Queryable;
   logger: Logger;
   taskEvents: TaskEvents;
@@ -41,9 +43,12 @@ export function createA2aServer(deps: A2aServerDeps, callerOfRequest: (req: Para
   const buses = new FollowingEventBuses(deps.taskEvents, store, isTerminal, deps.logger);
   const executor = new SkillExecutor({ db: deps.db, skills: deps.skills, log: deps.logger, now: deps.now, sdk: sdk.core, isTerminal });
   const card = agentCard(deps.config, deps.skills, deps.tools, sdk.core.A2A_PROTOCOL_VERSION);
+  const pushStore = new PostgresPushStore(deps.db, sdk.core);
+  // The same SSRF rules and knobs as OAuth client metadata documents: both are URLs a client names.
+  const pushSender = new GuardedPushSender(pushStore, sdk, { ...PUSH_DEFAULTS, ...deps.config.clientMetadataDocuments }, deps.logger);
   // keepBusAliveStates []: a bus lives as long as its execution; a follow-up message (input-required) may
   // land on any instance and starts a bus there.
-  const handler = new sdk.server.DefaultRequestHandler(card, store, executor, buses, undefined, undefined, undefined, undefined, { keepBusAliveStates: [] });
+  const handler = new sdk.server.DefaultRequestHandler(card, store, executor, buses, pushStore, pushSender, undefined, undefined, { keepBusAliveStates: [] });
   // The handler writes what the provider returns verbatim; the wire form is the protocol's JSON (the SDK's
   // own objects spell oneofs as {$case, value}, which no client reads).
   const wireCard = sdk.core.AgentCard.toJSON(card) as AgentCard;

@@ -49,7 +49,7 @@ describe("agent card", () => {
     expect(card.supportedInterfaces).toEqual([{ url: `${pair.first.url}/a2a`, protocolBinding: "JSONRPC", tenant: "", protocolVersion: "1.0" }]);
     expect(card.version).toBe(packageJson.version);
     expect(card.provider).toEqual({ organization: "Pierre", url: pair.first.url });
-    expect(card.capabilities).toMatchObject({ streaming: true, pushNotifications: false });
+    expect(card.capabilities).toMatchObject({ streaming: true, pushNotifications: true });
     expect(card.defaultInputModes).toEqual(["text/plain", "application/json"]);
     const scheme = card.securitySchemes.pierre_oauth2.scheme;
     expect(scheme?.$case).toBe("oauth2SecurityScheme");
@@ -201,6 +201,8 @@ describe("bad input", () => {
     ["an oversized data part", message([{ data: { pad: "x".repeat(MESSAGE_LIMITS.dataBytes) } }]), 200, -32602],
     ["too many parts", message(Array.from({ length: MESSAGE_LIMITS.parts + 1 }, () => ({ text: "x" }))), 200, -32602],
     ["a file part", message([{ url: "https://example.com/a.fit" }]), 200, -32005],
+    ["a webhook on a private address (SSRF)", { jsonrpc: "2.0", id: 7, method: "CreateTaskPushNotificationConfig", params: { taskId: "t", url: "https://169.254.169.254/latest" } }, 200, -32602],
+    ["a plain-http webhook in a message", { ...message([{ text: "hi" }]), params: { ...message([{ text: "hi" }]).params, configuration: { taskPushNotificationConfig: { url: "http://example.com/hook" } } } }, 200, -32602],
     ["a task id that is no task", { jsonrpc: "2.0", id: 7, method: "GetTask", params: { id: "not-a-uuid" } }, 200, -32001],
     ["a body over the limit", message([{ text: "x".repeat(200_000) }]), 413, -32000],
   ];

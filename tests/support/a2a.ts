@@ -18,8 +18,9 @@ export interface A2aPair {
   close(): Promise<void>;
 }
 
-export async function startA2aPair(): Promise<A2aPair> {
-  const env = { DATABASE_URL: await createTestDatabase(), TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64") };
+/** `env`: more configuration for both instances. */
+export async function startA2aPair(env: Record<string, string> = {}): Promise<A2aPair> {
+  env = { DATABASE_URL: await createTestDatabase(), TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"), ...env };
   const first = await startTestServer(env);
   const second = await startTestServer({ ...env, PUBLIC_BASE_URL: first.url });
   return { first, second, close: async () => void (await Promise.all([first.close(), second.close()])) };
