@@ -175,9 +175,9 @@ export interface SkillRequest {
 export type SkillChoice = { skill: Skill; input: Record<string, unknown> } | { problem: string };
 
 /**
- * The skill a message asks for and its parsed arguments. The skill is named by metadata.skill, else by a
- * text part that mentions one skill's id or name; the arguments are the first data part ({} without one).
- * `fallback`: the skill of the task a follow-up message answers.
+ * The skill a message asks for and its parsed arguments. The skill is named by metadata.skill, else it is
+ * `fallback` (the skill of the task a follow-up message answers), else the one skill a text part mentions
+ * by id or name; the arguments are the first data part ({} without one).
  */
 export function chooseSkill(catalog: SkillCatalog, request: SkillRequest, fallback?: Skill): SkillChoice {
   const known = catalog.all.map((s) => s.id).join(", ");
@@ -186,9 +186,10 @@ export function chooseSkill(catalog: SkillCatalog, request: SkillRequest, fallba
     skill = typeof request.skill === "string" ? catalog.find(request.skill) : undefined;
     if (!skill) return { problem: `unknown skill ${JSON.stringify(request.skill)}; skills: ${known}` };
   } else {
+    // A follow-up stays with its task's skill unless it names another one explicitly.
     const text = request.texts.join(" ").toLowerCase();
     const mentioned = catalog.all.filter((s) => text.includes(s.id) || text.includes(s.name.toLowerCase()));
-    skill = mentioned.length === 1 ? mentioned[0] : fallback;
+    skill = fallback ?? (mentioned.length === 1 ? mentioned[0] : undefined);
     if (!skill) return { problem: `name a skill in metadata.skill (or mention one in the text); skills: ${known}` };
   }
   const args = request.data[0] ?? {};

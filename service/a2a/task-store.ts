@@ -1,5 +1,6 @@
 // The SDK's TaskStore on a2a_tasks (migration 0012): the whole task as the protocol's JSON, scoped to the
-// calling client in its tenant, so a task is invisible (not found) to every other client and tenant. Any
+// calling client in its tenant and to the user it acts for, so a task is invisible (not found) to every
+// other client and tenant, and to the same client once it acts for another user. Any
 // instance reads what any instance saved; each save NOTIFYs the task's followers (task-events.ts).
 // A task in a terminal state is never rewritten: a cancellation that won on one instance is not undone by
 // the late completion of the execution on another.
@@ -52,7 +53,7 @@ export class PostgresTaskStore implements TaskStore {
          INSERT INTO a2a_tasks (id, client_id, tenant_id, user_id, context_id, task_type, status, task, completed_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = ANY($9::text[]) THEN now() END)
          ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, task = EXCLUDED.task, updated_at = now(), completed_at = EXCLUDED.completed_at
-         WHERE a2a_tasks.client_id = EXCLUDED.client_id AND a2a_tasks.tenant_id = EXCLUDED.tenant_id
+         WHERE a2a_tasks.client_id = EXCLUDED.client_id AND a2a_tasks.tenant_id = EXCLUDED.tenant_id AND a2a_tasks.user_id = EXCLUDED.user_id
            AND NOT (a2a_tasks.status = ANY($9::text[]))
          RETURNING id)
        SELECT pg_notify($10, json_build_object('taskId', id)::text) FROM saved`,
@@ -65,8 +66,8 @@ export class PostgresTaskStore implements TaskStore {
     const caller = callerOf(context);
     const { rows } = await this.db.query<{ task: unknown }>({
       name: "a2a-load-task",
-      text: "SELECT task FROM a2a_tasks WHERE id = $1 AND client_id = $2 AND tenant_id = $3",
-      values: [taskId, caller.clientId, caller.tenant.id],
+      text: "SELECT task FROM a2a_tasks WHERE id = $1 AND client_id = $2 AND tenant_id = $3 AND user_id = $4",
+      values: [taskId, caller.clientId, caller.tenant.id, caller.userId],
     });
     return rows[0] ? this.Task.fromJSON(rows[0].task) : undefined;
   }
@@ -81,10 +82,10 @@ export class PostgresTaskStore implements TaskStore {
     const { rows } = await this.db.query<{ task: unknown; total: number }>({
       name: "a2a-list-tasks",
       text: `SELECT task, count(*) OVER ()::int AS total FROM a2a_tasks
-       WHERE client_id = $1 AND tenant_id = $2 AND ($3::text = '' OR context_id = $3) AND ($4::text IS NULL OR status = $4)
+       WHERE client_id = $1 AND tenant_id = $2 AND user_id = $8 AND ($3::text = '' OR context_id = $3) AND ($4::text IS NULL OR status = $4)
          AND ($5::timestamptz IS NULL OR updated_at >= $5)
        ORDER BY updated_at DESC, id LIMIT $6 OFFSET $7`,
-      values: [caller.clientId, caller.tenant.id, params.contextId, status, after, pageSize, offset],
+      values: [caller.clientId, caller.tenant.id, params.contextId, status, after, pageSize, offset, caller.userId],
     });
     const total = rows[0]?.total ?? 0;
     const next = offset + rows.length;

@@ -9,6 +9,7 @@ import { AGENT_CARD_ROUTE, MESSAGE_LIMITS } from "../../service/a2a/router.js";
 import { SKILLS } from "../../service/a2a/skills.js";
 import { createToolCatalog, PIERRE_TOOLS } from "../../service/mcp/tools/index.js";
 import { TOOL_TIERS } from "../../service/mcp/tools/tiers.js";
+import { addMembership, createUser } from "../../service/identity/users.js";
 import { createA2aClient, grantA2aAccess, revokeA2aAccess } from "../../service/oauth/a2a-clients.js";
 import { createAccount, postMcp, toolCall, type Account } from "../mcp/support.js";
 import {
@@ -144,6 +145,18 @@ describe("tenants", () => {
     const named = await postA2a(pair.second, { jsonrpc: "2.0", id: 3, method: "GetTask", params: { id: task.id, tenant: pro.tenant.slug } }, otherToken);
     expect(await named.json()).toMatchObject({ id: 3, error: { code: -32602 } });
     expect((await client.getTask({ tenant: "", id: task.id, historyLength: undefined })).id).toBe(task.id);
+  });
+
+  it("shows a client's tasks only while it acts for the user they were for", async () => {
+    const { client: registered, secret } = await createA2aClient(pair.first.pool, { tenantId: pro.tenant.id, name: "switching" });
+    const grant = (userId: string) => grantA2aAccess(pair.first.pool, registered, userId, ["fitness:read"], new Date(Date.now() + 60_000));
+    await grant(pro.user.id);
+    const agentFor = async () => a2aClientAt(pair.first, await client.getAgentCard(), await a2aToken(pair.first, { clientId: registered.id, clientSecret: secret }));
+    const task = await send(await agentFor(), "recovery_check");
+    const colleague = await createUser(pair.first.pool, { email: "a2a-colleague@example.com", password: "correct horse battery" }, 4);
+    await addMembership(pair.first.pool, { tenantId: pro.tenant.id, userId: colleague.id, role: "member" });
+    await grant(colleague.id);
+    await expect((await agentFor()).getTask({ tenant: "", id: task.id, historyLength: undefined })).rejects.toThrow(/not found/i);
   });
 
   it("grants access only to a member of the client's tenant", async () => {
