@@ -58,7 +58,6 @@ const partSchema = z.looseObject({
   raw: z.unknown().optional(),
 });
 const messageParamsSchema = z.looseObject({
-  tenant: z.string().optional(),
   message: z.looseObject({
     messageId: z.string().min(1).max(200),
     taskId: z.string().max(200).optional(),
