@@ -81,7 +81,7 @@ export function mcpRouter(deps: McpRouterDeps): Router {
     if (!originAllowed(req.get("origin"))) return refuse(res, 403, SERVER_ERROR, "Forbidden: Origin not allowed");
 
     const claimed = await authenticator.authenticate(req);
-    if (claimed.outcome === "authenticated") emitEvent(res.locals.log, "cache_lookup", { cache: "credential", outcome: claimed.cached ? "hit" : "miss" });
+    if (claimed.outcome === "authenticated") res.locals.credentialCache = claimed.cached ? "hit" : "miss";
     if (claimed.outcome !== "authenticated") return unauthorized(res, config, claimed.outcome);
     const rateLimit = await rateLimiter.consume(principalLimits(claimed.principal), res.locals.log);
     // Nothing below may rely on a cached authentication until the charge's credential epoch confirmed it.
