@@ -56,6 +56,12 @@ export async function load(scenario: string, url: string, connections: number, o
   };
 }
 
+/** A scenario's median-throughput run over its rounds, with every round's throughput. */
+export function medianRun(runs: LoadResult[], scenario: string): LoadResult & { requestsPerSecondRuns: number[] } {
+  const sorted = runs.filter((run) => run.scenario === scenario).sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return { ...sorted[Math.floor(sorted.length / 2)]!, requestsPerSecondRuns: sorted.map((run) => run.requestsPerSecond) };
+}
+
 /** CPU time (user + system, all threads) the process has used, from /proc/<pid>/stat. */
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
