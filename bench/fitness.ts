@@ -17,7 +17,7 @@ import { migrate } from "../service/db/migrate.js";
 import { findConnection } from "../service/fitness/connections.js";
 import { createFitnessServices } from "../service/fitness/index.js";
 import { createLogger } from "../service/logging/index.js";
-import { DURATION, load, MCP_HEADERS, medianRun, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
+import { benchServiceEnv, DURATION, load, MCP_HEADERS, medianRun, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
 import { benchApiKey, benchOwner } from "./accounts.js";
 
 const STORE_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -74,14 +74,7 @@ async function main(): Promise<void> {
 
     const owner = await benchOwner(pool, "bench-read");
     const key = await benchApiKey(pool, owner);
-    const serviceEnv = {
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PUBLIC_BASE_URL: "https://pierre.bench.invalid",
-      TOKEN_ENCRYPTION_KEY: masterKey.toString("base64"),
-      DATABASE_URL: databaseUrl,
-      LOG_LEVEL: "warn",
-    };
+    const serviceEnv = await benchServiceEnv(databaseUrl, { LOG_LEVEL: "warn" });
     const service = await startProcess(["dist/main.js"], serviceEnv);
     // Every call reads PostgreSQL and builds its answer: a first call, or any call after the data changed.
     const computing = await startProcess(["dist/main.js"], { ...serviceEnv, ANSWER_CACHE_SECONDS: "0" });

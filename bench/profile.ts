@@ -9,11 +9,10 @@ import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { loadOrCreateLocalMasterKey } from "../service/crypto/local-master-key.js";
 import { startEmbeddedPostgres } from "../service/db/embedded.js";
 import { migrate } from "../service/db/migrate.js";
 import { benchApiKey, benchOwner } from "./accounts.js";
-import { DURATION, load, MCP_HEADERS, startProcess, stop, toolCallBody } from "./support.js";
+import { benchServiceEnv, DURATION, load, MCP_HEADERS, startProcess, stop, toolCallBody } from "./support.js";
 
 interface ProfileNode {
   id: number;
@@ -92,14 +91,7 @@ async function main(): Promise<void> {
   try {
     await migrate(pool);
     const key = await benchApiKey(pool, await benchOwner(pool, "bench-profile"));
-    const env = {
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PUBLIC_BASE_URL: "https://pierre.bench.invalid",
-      TOKEN_ENCRYPTION_KEY: (await loadOrCreateLocalMasterKey(".data/bench")).toString("base64"),
-      DATABASE_URL: databaseUrl,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
-    };
+    const env = await benchServiceEnv(databaseUrl, { LOG_LEVEL: process.env.LOG_LEVEL ?? "info" });
     const service = await startProcess(["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "dist/main.js"], env);
     const headers = { ...MCP_HEADERS, "x-api-key": key };
     const connect = await fetch(`${service.url}/mcp`, { method: "POST", headers, body: toolCallBody("connect_provider", { provider: "synthetic" }) });

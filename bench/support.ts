@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
+import { loadOrCreateLocalMasterKey } from "../service/crypto/local-master-key.js";
 import { freePort } from "../service/free-port.js";
 
 /** Seconds per autocannon run (BENCH_DURATION, default 8). */
@@ -22,6 +23,22 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   maxRssMb?: number;
+}
+
+/**
+ * The service's environment in every bench: as the container runs it (NODE_ENV=production, so tracing samples
+ * a tenth of requests), on loopback, with the bench data directory's master key; `overrides` on top.
+ */
+export async function benchServiceEnv(databaseUrl: string, overrides: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PUBLIC_BASE_URL: "https://pierre.bench.invalid",
+    TOKEN_ENCRYPTION_KEY: (await loadOrCreateLocalMasterKey(".data/bench")).toString("base64"),
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: "info",
+    ...overrides,
+  };
 }
 
 export function toolCallBody(name: string, args: Record<string, unknown>): string {

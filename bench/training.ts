@@ -15,11 +15,10 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import pg from "pg";
-import { loadOrCreateLocalMasterKey } from "../service/crypto/local-master-key.js";
 import { startEmbeddedPostgres } from "../service/db/embedded.js";
 import { migrate } from "../service/db/migrate.js";
 import { seedSyntheticHistory } from "../tests/support/synthetic-history.js";
-import { DURATION, load, MCP_HEADERS, medianRun, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
+import { benchServiceEnv, DURATION, load, MCP_HEADERS, medianRun, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
 import { benchApiKey, benchOwner } from "./accounts.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -90,14 +89,7 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
   try {
     const seeded = await prepareDatabase(databaseUrl);
-    const serviceEnv = {
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PUBLIC_BASE_URL: "https://pierre.bench.invalid",
-      TOKEN_ENCRYPTION_KEY: (await loadOrCreateLocalMasterKey(".data/bench")).toString("base64"),
-      DATABASE_URL: databaseUrl,
-      LOG_LEVEL: "info",
-    };
+    const serviceEnv = await benchServiceEnv(databaseUrl);
     const service = await startProcess(["dist/main.js"], serviceEnv);
     const computing = await startProcess(["dist/main.js"], { ...serviceEnv, ANSWER_CACHE_SECONDS: "0" });
     const baseline = await startProcess(["--import", "tsx", "bench/baseline-server.ts"], {}, { path: "/mcp", status: "any" });
