@@ -18,8 +18,7 @@ import { cpus, totalmem } from "node:os";
 import pg from "pg";
 import { migrate } from "../service/db/migrate.js";
 import { startEmbeddedPostgres } from "../service/db/embedded.js";
-import { loadOrCreateLocalMasterKey } from "../service/crypto/local-master-key.js";
-import { codeCacheState, DURATION, load, MCP_HEADERS, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
+import { benchServiceEnv, codeCacheState, DURATION, load, MCP_HEADERS, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
 import { benchApiKey, benchOwner } from "./accounts.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -64,15 +63,7 @@ async function main(): Promise<void> {
   const embedded = process.env.BENCH_DATABASE_URL ? undefined : await startEmbeddedPostgres(".data/bench");
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
   const apiKey = await prepareDatabase(databaseUrl);
-  // As in the container (NODE_ENV=production), on loopback.
-  const serviceEnv = {
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PUBLIC_BASE_URL: "https://pierre.bench.invalid",
-    TOKEN_ENCRYPTION_KEY: (await loadOrCreateLocalMasterKey(".data/bench")).toString("base64"),
-    DATABASE_URL: databaseUrl,
-    LOG_LEVEL: "info",
-  };
+  const serviceEnv = await benchServiceEnv(databaseUrl);
   const runs: LoadResult[] = [];
 
   try {

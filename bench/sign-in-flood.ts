@@ -10,10 +10,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import pg from "pg";
-import { loadOrCreateLocalMasterKey } from "../service/crypto/local-master-key.js";
 import { startEmbeddedPostgres } from "../service/db/embedded.js";
 import { migrate } from "../service/db/migrate.js";
-import { load, round, startProcess, stop } from "./support.js";
+import { benchServiceEnv, load, round, startProcess, stop } from "./support.js";
 
 const FLOOD_WORKERS = Number(process.env.FLOOD_WORKERS ?? 24);
 const HEALTH_CONNECTIONS = 4;
@@ -76,10 +75,7 @@ async function main(): Promise<void> {
   await migrate(pool);
   await pool.query("DELETE FROM sign_in_failures");
   await pool.end();
-  const service = await startProcess(["dist/main.js"], {
-    NODE_ENV: "production", HOST: "127.0.0.1", PUBLIC_BASE_URL: "https://pierre.bench.invalid", TRUST_PROXY_HOPS: "1",
-    TOKEN_ENCRYPTION_KEY: (await loadOrCreateLocalMasterKey(".data/bench")).toString("base64"), DATABASE_URL: databaseUrl, LOG_LEVEL: "warn",
-  });
+  const service = await startProcess(["dist/main.js"], await benchServiceEnv(databaseUrl, { TRUST_PROXY_HOPS: "1", LOG_LEVEL: "warn" }));
   try {
     await load("warmup", `${service.url}/health`, HEALTH_CONNECTIONS, { duration: 2 });
     const quiet = await load("GET /health alone", `${service.url}/health`, HEALTH_CONNECTIONS, {}, service.child.pid);

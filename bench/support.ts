@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
+import { loadOrCreateLocalMasterKey } from "../service/crypto/local-master-key.js";
 import { freePort } from "../service/free-port.js";
 
 /** Seconds per autocannon run (BENCH_DURATION, default 8). */
@@ -22,6 +23,22 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   maxRssMb?: number;
+}
+
+/**
+ * The service's environment in every bench: as the container runs it (NODE_ENV=production, so tracing samples
+ * a tenth of requests), on loopback, with the bench data directory's master key; `overrides` on top.
+ */
+export async function benchServiceEnv(databaseUrl: string, overrides: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PUBLIC_BASE_URL: "https://pierre.bench.invalid",
+    TOKEN_ENCRYPTION_KEY: (await loadOrCreateLocalMasterKey(".data/bench")).toString("base64"),
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: "info",
+    ...overrides,
+  };
 }
 
 export function toolCallBody(name: string, args: Record<string, unknown>): string {
@@ -54,6 +71,12 @@ export async function load(scenario: string, url: string, connections: number, o
     non2xx: result.non2xx, errors: result.errors,
     ...(pid ? { maxRssMb: round(maxRss), cpuMicrosPerRequest: Math.round((cpuUsed * 1e6) / latencies.length) } : {}),
   };
+}
+
+/** A scenario's median-throughput run over its rounds, with every round's throughput. */
+export function medianRun(runs: LoadResult[], scenario: string): LoadResult & { requestsPerSecondRuns: number[] } {
+  const sorted = runs.filter((run) => run.scenario === scenario).sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return { ...sorted[Math.floor(sorted.length / 2)]!, requestsPerSecondRuns: sorted.map((run) => run.requestsPerSecond) };
 }
 
 /** CPU time (user + system, all threads) the process has used, from /proc/<pid>/stat. */

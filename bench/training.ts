@@ -5,22 +5,28 @@
 //   rounds back to back (median-throughput run reported): req/s, p50/p95/p99, server CPU per call;
 //   every analytics tool at 4 connections for BENCH_TOOL_DURATION seconds: server CPU per call (the
 //   Node process only; PostgreSQL's own CPU is not in it) and latency.
-// The history is seeded with tests/support/synthetic-history.ts (plain INSERTs) until the sync lands.
+// Each Pierre scenario runs twice, on two service processes: as deployed (a repeated call's answer is given
+// again while the data is unchanged, mcp/answer-cache.ts) and with ANSWER_CACHE_SECONDS=0, so every call
+// reads and computes (what a first call, or any call after the data changed, costs).
+// The history is seeded with tests/support/synthetic-history.ts (the synthetic provider's generator, plain
+// INSERTs), which is faster to set up than a sync through the service and stores the same rows.
 // Results: stdout and bench/results/training.json.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import pg from "pg";
-import { loadOrCreateLocalMasterKey } from "../service/crypto/local-master-key.js";
 import { startEmbeddedPostgres } from "../service/db/embedded.js";
 import { migrate } from "../service/db/migrate.js";
 import { seedSyntheticHistory } from "../tests/support/synthetic-history.js";
-import { DURATION, load, MCP_HEADERS, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
+import { benchServiceEnv, DURATION, load, MCP_HEADERS, medianRun, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
 import { benchApiKey, benchOwner } from "./accounts.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TOOL_DURATION = Number(process.env.BENCH_TOOL_DURATION ?? 3);
 const CONNECTIONS = 16;
+const REUSED = "pierre analyze_training_load (730 days)";
+const COMPUTED = "pierre analyze_training_load (730 days), ANSWER_CACHE_SECONDS=0";
+const BASELINE = "baseline SDK tools/call echo";
 
 interface Seeded {
   apiKey: string;
@@ -83,15 +89,9 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
   try {
     const seeded = await prepareDatabase(databaseUrl);
-    const serviceEnv = {
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PUBLIC_BASE_URL: "https://pierre.bench.invalid",
-      TOKEN_ENCRYPTION_KEY: (await loadOrCreateLocalMasterKey(".data/bench")).toString("base64"),
-      DATABASE_URL: databaseUrl,
-      LOG_LEVEL: "info",
-    };
+    const serviceEnv = await benchServiceEnv(databaseUrl);
     const service = await startProcess(["dist/main.js"], serviceEnv);
+    const computing = await startProcess(["dist/main.js"], { ...serviceEnv, ANSWER_CACHE_SECONDS: "0" });
     const baseline = await startProcess(["--import", "tsx", "bench/baseline-server.ts"], {}, { path: "/mcp", status: "any" });
     const ours = (name: string, args: Record<string, unknown>) => ({
       method: "POST" as const,
@@ -102,38 +102,47 @@ async function main(): Promise<void> {
     const loadRuns: LoadResult[] = [];
     const tools: LoadResult[] = [];
     try {
-      await load("warmup", `${service.url}/mcp`, CONNECTIONS, { ...ours("analyze_training_load", { days: 42 }), duration: 2 });
+      const trainingLoad = ours("analyze_training_load", { days: 42 });
+      await load("warmup", `${service.url}/mcp`, CONNECTIONS, { ...trainingLoad, duration: 2 });
+      await load("warmup", `${computing.url}/mcp`, CONNECTIONS, { ...trainingLoad, duration: 2 });
       await load("warmup", `${baseline.url}/mcp`, CONNECTIONS, { ...baselineCall, duration: 2 });
       for (let r = 0; r < ROUNDS; r++) {
-        loadRuns.push(await load("pierre analyze_training_load (730 days)", `${service.url}/mcp`, CONNECTIONS, ours("analyze_training_load", { days: 42 }), service.child.pid));
-        loadRuns.push(await load("baseline SDK tools/call echo", `${baseline.url}/mcp`, CONNECTIONS, baselineCall, baseline.child.pid));
+        loadRuns.push(await load(REUSED, `${service.url}/mcp`, CONNECTIONS, trainingLoad, service.child.pid));
+        loadRuns.push(await load(COMPUTED, `${computing.url}/mcp`, CONNECTIONS, trainingLoad, computing.child.pid));
+        loadRuns.push(await load(BASELINE, `${baseline.url}/mcp`, CONNECTIONS, baselineCall, baseline.child.pid));
       }
       for (const [name, args] of analyticsCalls(seeded)) {
-        await load("warmup", `${service.url}/mcp`, 4, { ...ours(name, args), duration: 1 });
-        tools.push(await load(name, `${service.url}/mcp`, 4, { ...ours(name, args), duration: TOOL_DURATION }, service.child.pid));
+        for (const [mode, server] of [["computed", computing], ["reused", service]] as const) {
+          await load("warmup", `${server.url}/mcp`, 4, { ...ours(name, args), duration: 1 });
+          tools.push(await load(`${name} (${mode})`, `${server.url}/mcp`, 4, { ...ours(name, args), duration: TOOL_DURATION }, server.child.pid));
+        }
       }
     } finally {
       await stop(service.child);
+      await stop(computing.child);
       await stop(baseline.child);
     }
-    const median = (scenario: string) => {
-      const runs = loadRuns.filter((run) => run.scenario === scenario).sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-      return { ...runs[Math.floor(runs.length / 2)]!, requestsPerSecondRuns: runs.map((run) => run.requestsPerSecond) };
-    };
-    const training = median("pierre analyze_training_load (730 days)");
-    const base = median("baseline SDK tools/call echo");
+    const training = medianRun(loadRuns, REUSED);
+    const computed = medianRun(loadRuns, COMPUTED);
+    const base = medianRun(loadRuns, BASELINE);
     const report = {
       date: new Date().toISOString(),
       machine: `${cpus().length} x ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
       durationSecondsPerRun: DURATION,
       rounds: ROUNDS,
-      trainingLoad: { ours: training, baseline: base, throughputRatio: round(training.requestsPerSecond / base.requestsPerSecond) },
+      trainingLoad: {
+        ours: training,
+        computedEveryCall: computed,
+        baseline: base,
+        throughputRatio: round(training.requestsPerSecond / base.requestsPerSecond),
+        computedThroughputRatio: round(computed.requestsPerSecond / base.requestsPerSecond),
+      },
       toolsAt4Connections: tools.map(({ scenario, requestsPerSecond, cpuMicrosPerRequest, p50, p99, non2xx, errors }) => ({
         tool: scenario, cpuMicrosPerCall: cpuMicrosPerRequest, requestsPerSecond, p50, p99, non2xx, errors,
       })),
     };
-    console.table([training, base].map(({ requestsPerSecondRuns, ...row }) => ({ ...row, "req/s per round": requestsPerSecondRuns.join(" / ") })));
-    console.log("analyze_training_load / baseline throughput:", report.trainingLoad.throughputRatio);
+    console.table([training, computed, base].map(({ requestsPerSecondRuns, ...row }) => ({ ...row, "req/s per round": requestsPerSecondRuns.join(" / ") })));
+    console.log("analyze_training_load / baseline throughput:", report.trainingLoad.throughputRatio, "(computed every call:", report.trainingLoad.computedThroughputRatio, ")");
     console.table(report.toolsAt4Connections);
     mkdirSync("bench/results", { recursive: true });
     writeFileSync("bench/results/training.json", `${JSON.stringify(report, null, 2)}\n`);

@@ -18,6 +18,7 @@ import { createOAuth, type OAuth } from "./oauth/index.js";
 import { SigningKeys } from "./oauth/signing-keys.js";
 import { realOutboundDeps } from "./providers/outbound.js";
 import { createRateLimiter, type RateLimiter } from "./ratelimit/index.js";
+import { AnswerCache } from "./mcp/answer-cache.js";
 
 export interface ServiceGraph {
   config: Config;
@@ -37,6 +38,8 @@ export interface ServiceGraph {
   fitness: FitnessServices | undefined;
   /** USDA and OpenWeather clients, each present when its API key is configured. */
   dataServices: DataServices;
+  /** Read tools' answers this instance may give again while the caller's data is unchanged. */
+  answers: AnswerCache;
   /** The A2A face's task events and skill catalog (its SDK side loads on the first A2A request). */
   a2a: A2aServices;
   /** Ends the pools; what uses them must have stopped first. */
@@ -73,6 +76,7 @@ export function composeService(config: Config, logger: Logger, pools: ServicePoo
     grants,
     oauth: createOAuth({ config, pool, logger, signingKeys, accessTokens, grants }),
     rateLimiter: createRateLimiter({ pool: counterPool, logger, outages }),
+    answers: new AnswerCache({ ttlMs: config.answerCacheSeconds * 1000 }),
     fitness,
     dataServices: createDataServices(
       config.dataServices,

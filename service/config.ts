@@ -56,6 +56,8 @@ export interface Config {
   providerRedirectBase: string;
   /** USDA FoodData Central and OpenWeather (data-services/config.ts). */
   dataServices: DataServicesConfig;
+  /** How long a read tool's answer may be given again while the caller's data is unchanged; 0: never (mcp/answer-cache.ts). */
+  answerCacheSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -98,6 +100,8 @@ export const envSchema = z.object({
   TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(8_000),
   PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(20).default(15),
+  // Bounds what no data version captures: "today" rolling over, a provider cache lifetime running out.
+  ANSWER_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
   CLIENT_METADATA_ALLOW_PRIVATE_ADDRESSES: z.enum(["true", "false"]).default("false"),
   CLIENT_METADATA_CA: z.string().includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" }).optional(),
   TOKEN_ENCRYPTION_KEY: z
@@ -164,5 +168,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     providers: providers.settings,
     providerRedirectBase: (e.PROVIDER_REDIRECT_BASE ?? publicBaseUrl).replace(/\/+$/, ""),
     dataServices: dataServicesConfig(e),
+    answerCacheSeconds: e.ANSWER_CACHE_SECONDS,
   };
 }

@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { eventDefinition } from "../service/logging/events.js";
 import type { ProjectApis } from "./apis.js";
 import { labelKey, type LogMetrics } from "./log-metrics.js";
-import { cloudRunMetric, cloudSqlResource, eventLabel, eventLabelIs, logMetric } from "./metric-filters.js";
+import { cloudRunMetric, cloudSqlResource, eventLabel, eventLabelIn, eventLabelIs, logMetric } from "./metric-filters.js";
 
 export interface DashboardProps {
   env: string;
@@ -84,7 +84,12 @@ export class Dashboard extends Construct {
       { title: "Cloud SQL disk utilization", dataSets: [mean(sql("cloudsql.googleapis.com/database/disk/utilization"))] },
       {
         title: "Credential cache hit ratio",
-        dataSets: [ratio(`${logMetric(counters.cache_lookup)} AND ${eventLabelIs("cache_lookup", "outcome", "hit")}`, logMetric(counters.cache_lookup))],
+        dataSets: [
+          ratio(
+            `${logMetric(counters.http_request)} AND ${eventLabelIs("http_request", "credentialCache", "hit")}`,
+            `${logMetric(counters.http_request)} AND ${eventLabelIn("http_request", "credentialCache", ["hit", "miss"])}`,
+          ),
+        ],
       },
       { title: "Tool calls/s per tenant bucket", dataSets: [ratePer(logMetric(counters.tool_call), [eventLabel("tool_call", "tenantBucket")])] },
       // One chart per event counter, split by its first label, and one per latency distribution.

@@ -28,3 +28,8 @@ export function eventLabel<E extends EventName>(_event: E, field: keyof EventFie
 export function eventLabelIs<E extends EventName, F extends keyof EventFields<E> & string>(event: E, field: F, value: EventFields<E>[F]): string {
   return `${eventLabel(event, field)}="${String(value)}"`;
 }
+
+/** A filter on several values of an event's label field (label values are code-chosen words: no regex escaping needed). */
+export function eventLabelIn<E extends EventName, F extends keyof EventFields<E> & string>(event: E, field: F, values: EventFields<E>[F][]): string {
+  return `${eventLabel(event, field)}=monitoring.regex.full_match("${values.map(String).join("|")}")`;
+}

@@ -104,7 +104,7 @@ export function a2aRouter(deps: A2aRouterDeps): Router {
       });
     }
     event.tenantBucket = tenantBucket(principal.tenant.id);
-    const rateLimit = await rateLimiter.consume(principalLimits(principal), res.locals.log);
+    const rateLimit = await rateLimiter.consume(principalLimits(principal), { log: res.locals.log });
     res.set(rateLimitHeaders(rateLimit));
     if (!rateLimit.allowed) {
       emitRateLimited(res.locals.log, rateLimit);

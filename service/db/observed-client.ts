@@ -41,8 +41,17 @@ export function observeAll(...observers: QueryObserver[]): QueryObserver {
 }
 
 const STATEMENT_CHARS = 200;
+// The service's statements are constants in its code, so each is shortened once; bounded anyway.
+const shortened = new Map<string, string>();
+const SHORTENED_KEPT = 1000;
 
 /** A statement on one line, comments dropped (a migration file starts with some), at most 200 characters. */
 export function shortStatement(statement: string): string {
-  return statement.replace(/--[^\n]*/g, "").replace(/\s+/g, " ").trim().slice(0, STATEMENT_CHARS);
+  let short = shortened.get(statement);
+  if (short === undefined) {
+    short = statement.replace(/--[^\n]*/g, "").replace(/\s+/g, " ").trim().slice(0, STATEMENT_CHARS);
+    if (shortened.size >= SHORTENED_KEPT) shortened.clear();
+    shortened.set(statement, short);
+  }
+  return short;
 }

@@ -31,7 +31,7 @@ export function createCallerAuthentication(deps: CallerDeps): AuthenticateCaller
   return async (req, res) => {
     const claimed = await authenticator.authenticate(req);
     if (claimed.outcome !== "authenticated") return void unauthorized(res, claimed.outcome === "invalid" ? "invalid_token" : undefined);
-    const rateLimit = await deps.rateLimiter.consume(principalLimits(claimed.principal), res.locals.log);
+    const rateLimit = await deps.rateLimiter.consume(principalLimits(claimed.principal), { log: res.locals.log });
     const auth = await authenticator.confirm(claimed, rateLimit.credentialEpoch);
     if (auth.outcome !== "authenticated") return void unauthorized(res, "invalid_token");
     res.set(rateLimitHeaders(rateLimit));

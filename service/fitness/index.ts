@@ -27,9 +27,11 @@ export interface FitnessDeps {
   pool: pg.Pool;
   keyring: Keyring;
   logger: Logger;
+  /** The sync lease's length in seconds (sync.ts); tests shorten it. */
+  syncLeaseSeconds?: number;
 }
 
-export function createFitnessServices({ config, pool, keyring, logger }: FitnessDeps): FitnessServices {
+export function createFitnessServices({ config, pool, keyring, logger, syncLeaseSeconds }: FitnessDeps): FitnessServices {
   const outbound = realOutboundDeps({
     observer: logOutboundCalls(logger),
     // Shared with every instance; a lost write only means one more call to a provider that will say wait again.
@@ -39,6 +41,6 @@ export function createFitnessServices({ config, pool, keyring, logger }: Fitness
   const vault = new TokenVault(keyring);
   const connect = createConnectService({ pool, keyring, vault, registry, redirectBase: config.providerRedirectBase, log: logger });
   const access = createTokenAccess({ pool, vault, registry, now: Date.now, log: logger });
-  const sync = createSyncService({ pool, registry, access, logger, now: Date.now });
+  const sync = createSyncService({ pool, registry, access, logger, now: Date.now, leaseSeconds: syncLeaseSeconds });
   return { registry, connect, sync, events: createConnectionEvents(pool, logger) };
 }

@@ -34,6 +34,32 @@ export async function takeLease(db: Queryable, connectionId: string, holder: str
   return rows[0];
 }
 
+/** Extends a lease its holder still has; false when it lapsed and another instance took it. */
+export async function renewLease(db: Queryable, connectionId: string, holder: string, seconds: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE provider_sync_state SET sync_lease_until = now() + make_interval(secs => $3)
+     WHERE connection_id = $1 AND sync_lease_owner = $2 AND sync_lease_until > now()`,
+    [connectionId, holder, seconds],
+  );
+  return rowCount === 1;
+}
+
+/**
+ * Inside the transaction that stores a sync: "held" while `holder`'s lease is still running, and then the
+ * rows stay locked until commit, so no other instance can take the lease between this check and the
+ * writes. The connection row is locked first, then its sync state: the order in which a disconnect's
+ * cascading delete takes them, so a disconnect during the sync waits or wins, and never deadlocks with it.
+ */
+export async function lockHeldLease(db: Queryable, connectionId: string, holder: string): Promise<"held" | "lost" | "disconnected"> {
+  const connection = await db.query("SELECT 1 FROM provider_connections WHERE id = $1 FOR KEY SHARE", [connectionId]);
+  if (connection.rowCount !== 1) return "disconnected";
+  const { rowCount } = await db.query(
+    "SELECT 1 FROM provider_sync_state WHERE connection_id = $1 AND sync_lease_owner = $2 AND sync_lease_until > now() FOR UPDATE",
+    [connectionId, holder],
+  );
+  return rowCount === 1 ? "held" : "lost";
+}
+
 export async function releaseLease(db: Queryable, connectionId: string, holder: string): Promise<void> {
   await db.query(
     "UPDATE provider_sync_state SET sync_lease_until = NULL, sync_lease_owner = NULL WHERE connection_id = $1 AND sync_lease_owner = $2",

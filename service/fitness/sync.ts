@@ -16,11 +16,14 @@ import { findStreams, saveActivityDetail, saveListedDetail, upsertActivities, up
 import { markStatus, markSynced, type Connection } from "./connections.js";
 import type { Activity, ActivityStreams, AthleteProfile, HrvRecord, Lap, SleepRecord } from "./model.js";
 import { blockedUntil, recordRateLimit } from "./rate-limits.js";
-import { readSyncState, releaseLease, saveSynced, takeLease, type SyncState } from "./sync-state.js";
+import { lockHeldLease, readSyncState, releaseLease, renewLease, saveSynced, takeLease, type SyncState } from "./sync-state.js";
 
 /** Cache lifetimes (shared/reference/domain.md): how old cached data may be before a read syncs. */
 export const LIFETIMES_MS = { activityList: 15 * 60_000, profile: 24 * 3600_000, activityDetail: 3600_000 } as const;
-/** A sync holds its lease this long at most; a crashed instance's lease lapses by itself. */
+/**
+ * A sync's lease: renewed every third of it while the sync runs (a Garmin backfill or a slow provider can
+ * outlive one), so only a crashed or stalled instance's lease lapses, at most this long after its last renewal.
+ */
 const LEASE_SECONDS = 120;
 /** How long a read waits for another instance's sync of the same connection before answering from the cache. */
 const LEASE_WAIT_MS = 15_000;
@@ -29,6 +32,9 @@ const MAX_PAGES = 50;
 const DAY_MS = 86_400_000;
 /** How far back the first sync reads sleep: the synthetic athlete's whole history, 30 days elsewhere. */
 const initialSleepDays = (provider: FitnessProvider) => (provider.id === "synthetic" ? 730 : 30);
+
+/** This instance's lease lapsed during the sync and another instance took it: what was read is not stored. */
+class LeaseLostError extends Error {}
 
 /** The connection was deleted while it was being synced. */
 export class ConnectionRemovedError extends Error {
@@ -55,6 +61,8 @@ export interface SyncDeps {
   now: () => number;
   /** Polling interval while another instance holds a connection's lease. */
   leasePollMs?: number;
+  /** The lease's length (default LEASE_SECONDS); tests shorten it. */
+  leaseSeconds?: number;
 }
 
 export interface SyncService {
@@ -76,6 +84,15 @@ interface Gathered {
 export function createSyncService(deps: SyncDeps): SyncService {
   const holder = randomUUID();
   const pollMs = deps.leasePollMs ?? 100;
+  const leaseSeconds = deps.leaseSeconds ?? LEASE_SECONDS;
+
+  function keepLease(connectionId: string): () => void {
+    const renewal = setInterval(() => {
+      renewLease(deps.pool, connectionId, holder, leaseSeconds).catch((error: unknown) => deps.logger.warn("renewing a sync lease failed", { error }));
+    }, (leaseSeconds * 1000) / 3);
+    renewal.unref();
+    return () => clearInterval(renewal);
+  }
 
   async function gather(provider: FitnessProvider, auth: ProviderAuth, state: SyncState): Promise<Gathered> {
     const activities: Activity[] = [];
@@ -122,7 +139,7 @@ export function createSyncService(deps: SyncDeps): SyncService {
     const blocked = await blockedUntil(deps.pool, connection.provider);
     if (blocked) return stale(syncedAt, blocked, `${connection.provider} asked us to wait (rate limit); showing data cached before that`);
 
-    const leased = await takeLease(deps.pool, connection.id, holder, LEASE_SECONDS);
+    const leased = await takeLease(deps.pool, connection.id, holder, leaseSeconds);
     if (!leased) {
       // Another instance is syncing this connection: its result is what this caller wants too.
       await waitForOtherSync(connection);
@@ -130,9 +147,14 @@ export function createSyncService(deps: SyncDeps): SyncService {
       const at = after?.syncedAt ?? null;
       return isFresh(at) ? { syncedAt: at, fresh: true, freshDataAvailableAt: null, note: null } : stale(at, null, "a sync is still running; showing cached data");
     }
+    const stopRenewing = keepLease(connection.id);
     try {
       const gathered = await deps.access.withAuth(connection, (auth) => gather(provider, auth, leased));
       await withTransaction(deps.pool, async (db) => {
+        // Fenced: two syncs of one connection never both store, even if this instance stalled past its lease.
+        const lease = await lockHeldLease(db, connection.id, holder);
+        if (lease === "disconnected") throw new ConnectionRemovedError(connection.provider);
+        if (lease === "lost") throw new LeaseLostError();
         await upsertActivities(db, connection, gathered.activities);
         for (const activity of gathered.activities) if (activity.streams) await saveListedDetail(db, connection, { ...activity, streams: activity.streams });
         await upsertSleep(db, connection, gathered.sleep);
@@ -142,6 +164,7 @@ export function createSyncService(deps: SyncDeps): SyncService {
       });
       return { syncedAt: new Date(deps.now()), fresh: true, freshDataAvailableAt: null, note: null };
     } catch (error) {
+      if (error instanceof LeaseLostError) return stale(syncedAt, null, "another instance took this sync over; showing cached data");
       if (error instanceof RateLimitedError) {
         const until = new Date(deps.now() + error.retryAfterMs);
         await recordRateLimit(deps.pool, { provider: connection.provider, observedAt: new Date(deps.now()), windows: [], blockedUntil: until });
@@ -156,6 +179,7 @@ export function createSyncService(deps: SyncDeps): SyncService {
       }
       throw error;
     } finally {
+      stopRenewing();
       await releaseLease(deps.pool, connection.id, holder);
     }
   }

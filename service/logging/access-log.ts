@@ -1,7 +1,7 @@
 // Express 5 access log: one line per request, correlated with Cloud Trace and a request id.
 import { randomUUID } from "node:crypto";
 import type { Request, RequestHandler } from "express";
-import { eventFields, httpRoute, statusClassOf } from "./events.js";
+import { eventFields, httpRoute, statusClassOf, type CredentialCacheOutcome } from "./events.js";
 import type { HttpRequestLog, Logger } from "./logger.js";
 import { traceFromHeaders, type TraceContext } from "./trace.js";
 
@@ -11,6 +11,8 @@ declare module "express-serve-static-core" {
     log: Logger;
     /** Set by accessLog: the id echoed in the X-Request-Id response header. */
     requestId: string;
+    /** Set by an authenticating router (mcp/router.ts) when the request's credential verified. */
+    credentialCache?: CredentialCacheOutcome;
     /** Set before accessLog by traceRequests (tracing/http.ts) when tracing is on: the request's span. */
     trace?: TraceContext;
   }
@@ -52,7 +54,12 @@ export function accessLog(logger: Logger, trustProxyHops: number): RequestHandle
         latency: formatLatency(elapsed),
       };
       const outcome = aborted ? "aborted" : String(status);
-      const event = eventFields("http_request", { route, statusClass: statusClassOf(status), latencyMs: Number(elapsed) / 1e6 });
+      const event = eventFields("http_request", {
+        route,
+        statusClass: statusClassOf(status),
+        credentialCache: res.locals.credentialCache ?? "none",
+        latencyMs: Number(elapsed) / 1e6,
+      });
       const fields = { httpRequest, ...(aborted ? { aborted } : {}), ...(untrustedForwardedFor ? { untrustedForwardedFor } : {}), ...event };
       log.log(levelFor(status, aborted), `${req.method} ${request.requestUrl} ${outcome}`, fields);
     });

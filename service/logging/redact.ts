@@ -21,8 +21,19 @@ export const API_KEY_PATTERN = /pk_(?:live|test)_[A-Za-z0-9_-]{16,}/;
 const SENSITIVE_NAME =
   /^(?:code|authcode|authorizationcode|pwd|sessionid|kek|dek)$|(?:tokens?|secrets?|cookies?|authorization|credentials?|assertion|verifier|(?:api|private|secret|encryption|signing|master|data|hmac)keys?)$|passw(?:or)?d|passphrase|privatekey/;
 
+// Keys are nearly always our own field names, a few dozen that repeat on every line: the answer is kept
+// per key (bounded, for the rare log of an object with caller-chosen keys).
+const sensitiveKeys = new Map<string, boolean>();
+const SENSITIVE_KEYS_KEPT = 1000;
+
 export function isSensitiveKey(key: string): boolean {
-  return SENSITIVE_NAME.test(key.toLowerCase().replace(/[^a-z0-9]/g, ""));
+  let sensitive = sensitiveKeys.get(key);
+  if (sensitive === undefined) {
+    sensitive = SENSITIVE_NAME.test(key.toLowerCase().replace(/[^a-z0-9]/g, ""));
+    if (sensitiveKeys.size >= SENSITIVE_KEYS_KEPT) sensitiveKeys.clear();
+    sensitiveKeys.set(key, sensitive);
+  }
+  return sensitive;
 }
 
 type Replacement = string | ((match: string, ...groups: string[]) => string);

@@ -35,6 +35,7 @@ import type { Scope } from "../identity/scopes.js";
 import { emitEvent } from "../logging/events.js";
 import { wwwAuthenticateHeader } from "../oauth/index.js";
 import { emitRateLimited, principalLimits, rateLimitHeaders, type RateLimiter } from "../ratelimit/index.js";
+import type { AnswerCache } from "./answer-cache.js";
 import { createAuthenticator, type VerifyAccessToken } from "./auth.js";
 import { createOriginCheck } from "./origin.js";
 import { invalidParamsAnswer } from "./params.js";
@@ -51,6 +52,8 @@ export interface McpRouterDeps {
   fitness: FitnessServices | undefined;
   /** Outbound data services the tools may call (ToolContext.services). */
   services: ToolServices;
+  /** This instance's reusable answers (ToolContext.answers). */
+  answers: AnswerCache;
 }
 
 /** The SDK transport's limit on messages in one batch. */
@@ -81,9 +84,9 @@ export function mcpRouter(deps: McpRouterDeps): Router {
     if (!originAllowed(req.get("origin"))) return refuse(res, 403, SERVER_ERROR, "Forbidden: Origin not allowed");
 
     const claimed = await authenticator.authenticate(req);
-    if (claimed.outcome === "authenticated") emitEvent(res.locals.log, "cache_lookup", { cache: "credential", outcome: claimed.cached ? "hit" : "miss" });
+    if (claimed.outcome === "authenticated") res.locals.credentialCache = claimed.cached ? "hit" : "miss";
     if (claimed.outcome !== "authenticated") return unauthorized(res, config, claimed.outcome);
-    const rateLimit = await rateLimiter.consume(principalLimits(claimed.principal), res.locals.log);
+    const rateLimit = await rateLimiter.consume(principalLimits(claimed.principal), { log: res.locals.log, dataOwner: claimed.principal.userId });
     // Nothing below may rely on a cached authentication until the charge's credential epoch confirmed it.
     const auth = await authenticator.confirm(claimed, rateLimit.credentialEpoch);
     if (auth.outcome !== "authenticated") return unauthorized(res, config, auth.outcome);
@@ -109,7 +112,7 @@ export function mcpRouter(deps: McpRouterDeps): Router {
 
     const requests = messages.filter(isJSONRPCRequest);
     if (requests.length > 1) {
-      const batchCharge = await rateLimiter.consume(principalLimits(principal), res.locals.log, requests.length - 1);
+      const batchCharge = await rateLimiter.consume(principalLimits(principal), { log: res.locals.log, calls: requests.length - 1, dataOwner: principal.userId });
       res.set(rateLimitHeaders(batchCharge));
       if (!batchCharge.allowed) {
         return refuse(res, 429, SERVER_ERROR, `Too Many Requests: a batch of ${requests.length} requests exceeds the rate limit, retry in ${batchCharge.retryAfterSeconds} s`);
@@ -132,7 +135,7 @@ export function mcpRouter(deps: McpRouterDeps): Router {
     const delivered = invalid.length === 0 ? messages : messages.filter((message) => !invalid.some((answer) => isJSONRPCRequest(message) && answer.id === message.id));
 
     const failures: RequestFailures = {};
-    const server = createRequestServer(catalog, { principal, db: pool, rateLimit, log: res.locals.log, fitness, services }, failures);
+    const server = createRequestServer(catalog, { principal, db: pool, rateLimit, log: res.locals.log, fitness, services, answers: deps.answers }, failures);
     const transport = new ExchangeTransport();
     // A client that goes away before its answer: closing the server aborts the handlers still running.
     res.on("close", () => {

@@ -37,7 +37,8 @@ export interface CounterState {
 //
 // The statement also reads the credential epoch (identity/credential-epoch.ts): every authenticated MCP
 // request is charged, so this is where a cached authentication is confirmed without a round trip of
-// its own (mcp/auth.ts).
+// its own (mcp/auth.ts). For the same reason it reads the data version of each request's data owner
+// (migration 0013), which tells whether an answer computed earlier still holds (mcp/answer-cache.ts).
 const CHARGE_SQL = `
 WITH hits AS (
   SELECT h.request, h.bucket, h.unit, h.max, date_trunc(h.unit, now() AT TIME ZONE 'UTC') AS start_utc
@@ -78,7 +79,9 @@ month_charges AS (
 SELECT request, bucket, count::int,
   greatest(1, ceil(extract(epoch FROM expires_at - now())))::int AS "resetSeconds",
   extract(epoch FROM expires_at - window_start)::int AS "windowSeconds",
-  ${CREDENTIAL_EPOCH_SQL} AS "credentialEpoch"
+  ${CREDENTIAL_EPOCH_SQL} AS "credentialEpoch",
+  CASE WHEN ($5::uuid[])[request + 1] IS NOT NULL
+    THEN coalesce((SELECT version::text FROM user_data_versions WHERE user_id = ($5::uuid[])[request + 1]), '0') END AS "dataVersion"
 FROM (SELECT * FROM minute_charges UNION ALL SELECT * FROM month_charges) AS charged`;
 
 export interface Charge {
@@ -86,24 +89,39 @@ export interface Charge {
   states: CounterState[];
   /** The credential epoch as of the charge; undefined when no bucket was charged. */
   credentialEpoch: string | undefined;
+  /** The data owner's data version as of the charge; undefined without a data owner or a charged bucket. */
+  dataVersion: string | undefined;
+}
+
+export interface ChargeRequest {
+  hits: CounterHit[];
+  /** The user whose data the request reads, when it reads any (an MCP request: the caller). */
+  dataOwner?: string;
 }
 
 /**
  * Counts each request (its hits: distinct buckets) once in each bucket's current window, the requests
  * in order; returns their charges in the same order.
  */
-export async function chargeCounters(db: Queryable, requests: CounterHit[][]): Promise<Charge[]> {
-  const hits = requests.flatMap((request, index) => request.map((hit) => ({ ...hit, request: index })));
-  const { rows } = await db.query<CounterState & { request: number; credentialEpoch: string }>({
+export async function chargeCounters(db: Queryable, requests: ChargeRequest[]): Promise<Charge[]> {
+  const hits = requests.flatMap((request, index) => request.hits.map((hit) => ({ ...hit, request: index })));
+  const { rows } = await db.query<CounterState & { request: number; credentialEpoch: string; dataVersion: string | null }>({
     // Named: each connection parses and plans this statement once instead of on every batch.
     name: "charge-rate-limit-counters",
     text: CHARGE_SQL,
-    values: [hits.map((hit) => hit.request), hits.map((hit) => hit.bucket), hits.map((hit) => hit.window), hits.map((hit) => hit.max)],
+    values: [
+      hits.map((hit) => hit.request),
+      hits.map((hit) => hit.bucket),
+      hits.map((hit) => hit.window),
+      hits.map((hit) => hit.max),
+      requests.map((request) => request.dataOwner ?? null),
+    ],
   });
-  const charges: Charge[] = requests.map(() => ({ states: [], credentialEpoch: undefined }));
-  for (const { request, bucket, count, resetSeconds, windowSeconds, credentialEpoch } of rows) {
+  const charges: Charge[] = requests.map(() => ({ states: [], credentialEpoch: undefined, dataVersion: undefined }));
+  for (const { request, bucket, count, resetSeconds, windowSeconds, credentialEpoch, dataVersion } of rows) {
     charges[request].states.push({ bucket, count, resetSeconds, windowSeconds });
     charges[request].credentialEpoch = credentialEpoch;
+    charges[request].dataVersion = dataVersion ?? undefined;
   }
   return charges;
 }

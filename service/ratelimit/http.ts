@@ -13,7 +13,7 @@ import { ipLimit } from "./policies.js";
  */
 export function perIpRateLimit(limiter: RateLimiter, endpoint: string, perMinute: number): RequestHandler {
   return async (req, res, next) => {
-    const decision = await limiter.consume([ipLimit(endpoint, req.ip, perMinute)], res.locals.log);
+    const decision = await limiter.consume([ipLimit(endpoint, req.ip, perMinute)], { log: res.locals.log });
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) {
       emitRateLimited(res.locals.log, decision);

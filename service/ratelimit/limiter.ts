@@ -16,7 +16,7 @@
 import type pg from "pg";
 import { isDatabaseUnavailable, type OutageLog } from "../db/outage.js";
 import { sweeper } from "../db/sweeper.js";
-import { chargeCounters, deleteExpiredCounters, type Charge, type CounterHit, type CounterState, type RateWindow } from "./counters.js";
+import { chargeCounters, deleteExpiredCounters, type Charge, type ChargeRequest, type CounterHit, type CounterState, type RateWindow } from "./counters.js";
 
 /** Who a bucket belongs to; shown to users (whoami) and used to pick header values. */
 export type LimitScope = "api_key" | "user" | "tenant" | "ip";
@@ -35,6 +35,17 @@ export interface RateLimitDecision {
   retryAfterSeconds?: number;
   /** The credential epoch the charge read (identity/credential-epoch.ts); absent when nothing was charged. */
   credentialEpoch?: string;
+  /** The data owner's data version the charge read (migration 0013); absent without a data owner. */
+  dataVersion?: string;
+}
+
+export interface ConsumeOptions {
+  /** Where a failing limiter's warning goes (default: the limiter's logger). */
+  log?: WarnLogger;
+  /** Requests to charge at once, as if they came one after another (default 1). */
+  calls?: number;
+  /** The user whose data the request reads: the decision then carries that data's version. */
+  dataOwner?: string;
 }
 
 export interface WarnLogger {
@@ -47,7 +58,7 @@ export interface RateLimiter {
    * the decision is the last one's, so it is refused when the calls together go over a limit. Fails open
    * (see top of file).
    */
-  consume(limits: Limit[], log?: WarnLogger, calls?: number): Promise<RateLimitDecision>;
+  consume(limits: Limit[], options?: ConsumeOptions): Promise<RateLimitDecision>;
 }
 
 export interface RateLimiterOptions {
@@ -78,13 +89,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   );
 
   return {
-    async consume(limits, log = logger, calls = 1) {
+    async consume(limits, { log = logger, calls = 1, dataOwner }: ConsumeOptions = {}) {
       if (limits.length === 0) return { allowed: true, usage: [] };
       sweepExpiredIfDue();
       let charged: Charge;
       try {
         // Queued in the same turn, so they go out in order in one statement (batchedCharges).
-        const charges = await Promise.all(Array.from({ length: calls }, () => charge(limits)));
+        const charges = await Promise.all(Array.from({ length: calls }, () => charge({ hits: limits, dataOwner })));
         charged = charges[charges.length - 1];
       } catch (error) {
         if (outages && isDatabaseUnavailable(error)) outages.report(error);
@@ -92,15 +103,19 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         return { allowed: true, usage: [] };
       }
       const decision = decide(limits, charged.states);
-      return charged.credentialEpoch === undefined ? decision : { ...decision, credentialEpoch: charged.credentialEpoch };
+      return {
+        ...decision,
+        ...(charged.credentialEpoch === undefined ? {} : { credentialEpoch: charged.credentialEpoch }),
+        ...(charged.dataVersion === undefined ? {} : { dataVersion: charged.dataVersion }),
+      };
     },
   };
 }
 
 /** chargeCounters for one request at a time, sent in batches (see the top of this file). */
-function batchedCharges(pool: pg.Pool): (hits: CounterHit[]) => Promise<Charge> {
+function batchedCharges(pool: pg.Pool): (request: ChargeRequest) => Promise<Charge> {
   const maxInFlight = pool.options.max;
-  const waiting: { hits: CounterHit[]; resolve: (charge: Charge) => void; reject: (error: unknown) => void }[] = [];
+  const waiting: { request: ChargeRequest; resolve: (charge: Charge) => void; reject: (error: unknown) => void }[] = [];
   let scheduled = false;
   let inFlight = 0;
 
@@ -115,7 +130,7 @@ function batchedCharges(pool: pg.Pool): (hits: CounterHit[]) => Promise<Charge> 
     const batch = waiting.splice(0, MAX_CHARGE_BATCH);
     inFlight++;
     try {
-      const charges = await chargeCounters(pool, batch.map((request) => request.hits));
+      const charges = await chargeCounters(pool, batch.map((waiter) => waiter.request));
       batch.forEach((request, index) => request.resolve(charges[index]));
     } catch (error) {
       for (const request of batch) request.reject(error);
@@ -125,9 +140,9 @@ function batchedCharges(pool: pg.Pool): (hits: CounterHit[]) => Promise<Charge> 
     }
   }
 
-  return (hits) =>
+  return (request) =>
     new Promise((resolve, reject) => {
-      waiting.push({ hits, resolve, reject });
+      waiting.push({ request, resolve, reject });
       schedule();
     });
 }

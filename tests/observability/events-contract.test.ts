@@ -18,8 +18,8 @@ beforeAll(async () => {
   server = await startTestServer();
   const account = await createAccount(server.pool, "events", { key: { burstPerMinute: 5 } });
   const key = { "x-api-key": account.apiKey };
-  await postMcp(server.url, toolCall("whoami"), key); // tool_call ok, cache_lookup miss
-  await postMcp(server.url, toolCall("whoami"), key); // cache_lookup hit
+  await postMcp(server.url, toolCall("whoami"), key); // tool_call ok, credential cache miss
+  await postMcp(server.url, toolCall("whoami"), key); // credential cache hit
   await postMcp(server.url, toolCall("no_such_tool"), key); // tool_call unknown_tool
   await postMcp(server.url, toolCall("get_connection_status", { provider: "myspace" }), key); // tool_call error
   await postMcp(server.url, toolCall("whoami"), key);
@@ -62,13 +62,12 @@ describe("structured events as written", () => {
   it("records the traffic the test made", () => {
     const outcomes = linesOf("tool_call").map((line) => [line.tool, line.outcome]);
     expect(outcomes).toEqual([["whoami", "ok"], ["whoami", "ok"], ["unknown", "unknown_tool"], ["get_connection_status", "error"], ["whoami", "ok"]]);
-    expect(linesOf("cache_lookup").map((line) => line.outcome)).toEqual(["miss", "hit", "hit", "hit", "hit", "hit"]);
     expect(linesOf("rate_limited").map(({ scope, window }) => ({ scope, window }))).toEqual([{ scope: "api_key", window: "minute" }]);
     expect(linesOf("auth_failure").map(({ surface, reason }) => ({ surface, reason }))).toEqual([{ surface: "mcp", reason: "invalid_credential" }]);
     // Migrations at startup may be slow too.
     expect(linesOf("db_slow_query").map(({ pool, statement }) => ({ pool, statement }))).toContainEqual({ pool: "main", statement: "SELECT pg_sleep(0.15)" });
-    expect(linesOf("http_request").map((line) => `${String(line.route)} ${String(line.statusClass)}`)).toEqual([
-      ...Array(5).fill("mcp 2xx"), "mcp 4xx", "mcp 4xx", "a2a 4xx", "health 2xx",
+    expect(linesOf("http_request").map((line) => `${String(line.route)} ${String(line.statusClass)} ${String(line.credentialCache)}`)).toEqual([
+      "mcp 2xx miss", ...Array(4).fill("mcp 2xx hit"), "mcp 4xx hit", "mcp 4xx none", "a2a 4xx none", "health 2xx none",
     ]);
     expect(linesOf("a2a_request").map(({ method, outcome }) => ({ method, outcome }))).toEqual([{ method: "unknown", outcome: "unauthenticated" }]);
     expect(linesOf("external_api_error").map((line) => line.failure)).toEqual(["server_error"]);

@@ -29,6 +29,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     SHUTDOWN_GRACE_MS: "3000",
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     LOG_LEVEL: "debug",
+    // Tests that move time by editing rows (a sync 16 minutes old) would otherwise get answers up to a
+    // minute old; reuse itself is tested with it on (tests/mcp/answer-reuse.test.ts).
+    ANSWER_CACHE_SECONDS: "0",
   };
   const stream = new PassThrough();
   const rawLogs: string[] = [];

@@ -1,6 +1,7 @@
 // seedSyntheticHistory: writes the synthetic athlete's history (service/providers/synthetic, deterministic
-// per user id) straight into the fitness tables of 0008 with plain multi-row INSERTs. A stand-in for the
-// real sync (branch fitness) until it lands; only the training tests use it.
+// per user id) straight into the fitness tables of 0008 with plain multi-row INSERTs: the rows a sync of the
+// synthetic provider stores, without a connection's token or a service, for the training tests, the
+// data-version tests and bench/training.ts.
 import type pg from "pg";
 import type { Activity } from "../../service/fitness/model.js";
 import { physiology, type Physiology } from "../../service/providers/synthetic/athlete.js";

@@ -63,7 +63,7 @@ describe("request traces", () => {
     const request = spansOf(CALLER_TRACE).find((span) => span.name === "POST mcp")!;
     const lines = server.logs.filter((line) => line["logging.googleapis.com/trace"] === CALLER_TRACE);
     // The access line and the request's event lines (cache lookup, tool call).
-    expect(lines.map((line) => line.event).sort()).toEqual(["cache_lookup", "http_request", "tool_call"]);
+    expect(lines.map((line) => line.event).sort()).toEqual(["http_request", "tool_call"]);
     for (const line of lines) {
       expect(line["logging.googleapis.com/spanId"]).toBe(request.spanContext().spanId);
       expect(line["logging.googleapis.com/trace_sampled"]).toBe(true);

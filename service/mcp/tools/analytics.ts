@@ -51,6 +51,7 @@ export const analyzeTrainingLoadTool = defineTool({
     "days. save: true also stores the analysis as an insight. Example: {\"days\": 28}.",
   requiredScope: "fitness:read",
   annotations: mayStoreInsight,
+  reusable: ({ save }) => !save,
   input: z.strictObject({
     days: z.number().int().min(1).max(730).default(42).describe("How many days of the daily series to return"),
     save: z.boolean().default(false).describe("Store this analysis in the insights for later"),
@@ -73,6 +74,7 @@ export const analyzeActivityTool = defineTool({
     "time in heart-rate and power zones for one stored activity. Example: {\"activity_id\": \"<uuid>\"}.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({ activity_id: activityId }),
   output: activityAnalysisSchema.extend({ name: z.string() }),
   async run({ activity_id }, { principal, db }) {
@@ -94,6 +96,7 @@ export const compareActivitiesTool = defineTool({
     "the differences (second minus first). Example: {\"first_id\": \"<uuid>\", \"second_id\": \"<uuid>\"}.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({ first_id: activityId, second_id: activityId }),
   output: comparisonSchema,
   async run({ first_id, second_id }, { principal, db }) {
@@ -121,6 +124,7 @@ export const calculateFitnessScoreTool = defineTool({
     "25%, intensity balance (share of easy sessions against 80%) 15%.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({}),
   output: fitnessScoreSchema,
   async run(_input, { principal, db }) {
@@ -140,6 +144,7 @@ export const detectPatternsTool = defineTool({
     "jumps (acute:chronic ratio above 1.5) over the last `weeks` weeks. Example: {\"weeks\": 8}.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({ weeks: z.number().int().min(1).max(52).default(4) }),
   output: patternsSchema,
   async run({ weeks }, { principal, db }) {
@@ -160,6 +165,7 @@ export const analyzePerformanceTrendsTool = defineTool({
     "Example: {\"metric\": \"pace\", \"period\": \"quarter\", \"sport\": \"run\"}.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({
     metric: z.enum(["pace", "heart_rate", "power", "distance", "duration"]),
     period: z.enum(Object.keys(PERIOD_DAYS) as [keyof typeof PERIOD_DAYS]).default("quarter"),
@@ -187,6 +193,7 @@ export const predictPerformanceTool = defineTool({
     "Example: {\"race\": \"marathon\"}.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: raceTargetInput,
   output: racePredictionSchema,
   async run(input, { principal, db }) {
@@ -203,6 +210,7 @@ export const calculatePersonalizedZonesTool = defineTool({
     "Daniels pace zones from the configured or estimated thresholds.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({}),
   output: zonesSchema,
   async run(_input, { principal, db }) {
@@ -219,6 +227,7 @@ export const generateRecommendationsTool = defineTool({
   description: "Prioritized recommendations from the training load, fitness score, patterns and recovery, each with its reason.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({}),
   output: recommendationsSchema,
   async run(_input, { principal, db }) {

@@ -33,6 +33,7 @@ export const getFitnessConfig = defineTool({
     "each marked configured, estimated from the last 90 days of activities (with the method) or missing.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({}),
   output: z.object({
     tenantDefault: storedConfig.nullable(),
@@ -96,6 +97,7 @@ export const listFitnessConfigsTool = defineTool({
   description: "Lists the fitness configurations that apply to the caller: the tenant default and the caller's own override.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({}),
   output: z.object({ configurations: z.array(storedConfig) }),
   async run(_input, { principal, db }) {

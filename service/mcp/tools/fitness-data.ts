@@ -32,6 +32,7 @@ export const getActivities = defineTool({
     "when more match: pass it back as cursor with the same filters for the next page.",
   requiredScope: "fitness:read",
   annotations: READ,
+  reusable: true,
   input: z
     .strictObject({
       provider: providerFilter,
@@ -84,6 +85,7 @@ export const getActivity = defineTool({
     "power, speed, altitude). Set streams to true for the full per-second samples (large).",
   requiredScope: "fitness:read",
   annotations: READ,
+  reusable: true,
   input: z.strictObject({
     activityId: z.uuid().describe("The id from get_activities"),
     streams: z.boolean().default(false).describe("Include every sample (large)"),
@@ -124,6 +126,7 @@ export const getAthlete = defineTool({
   description: "The athlete's profile at each connected provider (or one): name, sex, weight, FTP, max and resting heart rate.",
   requiredScope: "fitness:read",
   annotations: READ,
+  reusable: true,
   input: z.strictObject({ provider: providerFilter }),
   output: z.object({ profiles: z.array(athleteProfileSchema), sources: z.array(sourceSchema) }),
   async run({ provider }, context) {
@@ -146,6 +149,7 @@ export const getStats = defineTool({
     "moving time (s), elevation gain (m), calories. Defaults to the last 12 months by month.",
   requiredScope: "fitness:read",
   annotations: READ,
+  reusable: true,
   input: z
     .strictObject({
       period: z.enum(["week", "month", "year"]).default("month"),
@@ -197,6 +201,7 @@ export const getSleep = defineTool({
     "awake, stages where the provider detects them, and that night's HRV (RMSSD, ms) where measured.",
   requiredScope: "fitness:read",
   annotations: READ,
+  reusable: true,
   input: z
     .strictObject({ from: isoDate, to: isoDate, provider: providerFilter })
     .refine(ordered, { message: "from must not be after to", path: ["from"] })

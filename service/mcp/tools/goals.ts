@@ -94,6 +94,7 @@ export const listGoalsTool = defineTool({
   description: "Lists the caller's goals, soonest target date first; status filters (active, completed, abandoned).",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({ status: goalStatus.optional() }),
   output: z.object({ goals: z.array(goalSchema) }),
   async run({ status }, { principal, db }) {
@@ -144,6 +145,7 @@ export const trackProgressTool = defineTool({
     "target date; for race_time goals the predicted time now. Example: {\"goal_id\": \"<uuid>\", \"save\": true}.",
   requiredScope: "fitness:read",
   annotations: mayStoreInsight,
+  reusable: ({ save }) => !save,
   input: z.strictObject({ goal_id: goalId, save }),
   output: progressSchema.extend({ insightId: z.string().nullable() }),
   async run({ goal_id, save }, { principal, db }) {
@@ -178,6 +180,7 @@ export const analyzeGoalFeasibilityTool = defineTool({
     "is 1.3x), or for race_time goals the VDOT needed against the current VDOT and a plausible gain per week.",
   requiredScope: "fitness:read",
   annotations: mayStoreInsight,
+  reusable: ({ save }) => !save,
   input: z.strictObject({ goal_id: goalId, save }),
   output: feasibilitySchema.extend({ insightId: z.string().nullable() }),
   async run({ goal_id, save }, { principal, db }) {
@@ -209,6 +212,7 @@ export const suggestGoalsTool = defineTool({
   description: "Goals that fit the last 4 weeks of training (10% more distance, one more session a week, a 10k one VDOT point faster), each with its rationale; set_goal creates one.",
   requiredScope: "fitness:read",
   annotations: mayStoreInsight,
+  reusable: ({ save }) => !save,
   input: z.strictObject({ save }),
   output: suggestionsSchema.extend({ insightId: z.string().nullable() }),
   async run({ save }, { principal, db }) {
@@ -226,6 +230,7 @@ export const listInsightsTool = defineTool({
   description: "The analyses saved with save: true (training load, goal progress, feasibility, suggestions), newest first.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({
     kind: z.enum(["training_load", "goal_progress", "goal_feasibility", "goal_suggestions"]).optional(),
     limit: z.number().int().min(1).max(100).default(20),

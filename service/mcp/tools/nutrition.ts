@@ -33,6 +33,7 @@ export const calculateDailyNutritionTool = defineTool({
     "Example: {\"activity_level\": \"very_active\", \"training_hours\": 1.5}.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({
     activity_level: z.enum(activityLevels).default("moderately_active"),
     training_hours: z.number().min(0).max(24).optional(),

@@ -18,6 +18,7 @@ export const analyzeSleepQualityTool = defineTool({
     "The night that ended on `date` (the athlete's local date, default today). Example: {\"date\": \"2026-11-29\"}.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({ date: z.iso.date().optional() }),
   output: z.object({ date: z.string(), night: sleepQualitySchema.nullable().describe("Null when no main sleep was recorded"), ...provenance }),
   async run({ date }, { principal, db }) {
@@ -40,6 +41,7 @@ export const trackSleepTrendsTool = defineTool({
     "and 95% confidence interval). Example: {\"nights\": 28}.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({ nights: z.number().int().min(7).max(90).default(14) }),
   output: sleepTrendsSchema.extend({ from: z.string(), to: z.string() }),
   async run({ nights }, { principal, db }) {
@@ -61,6 +63,7 @@ export const calculateRecoveryScoreTool = defineTool({
     "baseline (20%); without HRV, TSB and sleep count 50% each.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({}),
   output: recoveryScoreSchema.extend({ tsb: z.number(), sleepScore: z.number().nullable(), hrv: hrvStatusSchema.nullable() }),
   async run(_input, { principal, db }) {
@@ -78,6 +81,7 @@ export const suggestRestDayTool = defineTool({
     "acute:chronic load ratio and consecutive training days.",
   requiredScope: "fitness:read",
   annotations: readOnly,
+  reusable: true,
   input: z.strictObject({}),
   output: restDaySchema.extend({ recoveryScore: z.number().nullable(), date: z.string() }),
   async run(_input, { principal, db }) {

@@ -11,6 +11,7 @@ import type { Scope } from "../../identity/scopes.js";
 import type { FitnessServices } from "../../fitness/index.js";
 import type { Logger } from "../../logging/index.js";
 import type { RateLimitDecision } from "../../ratelimit/index.js";
+import type { AnswerCache } from "../answer-cache.js";
 
 /** What a tool may use. Every query a tool makes is scoped by principal.tenant.id AND principal.userId. */
 export interface ToolContext {
@@ -22,6 +23,8 @@ export interface ToolContext {
   /** The fitness layer (connect flow, synced data); undefined only when no master key is configured. */
   fitness: FitnessServices | undefined;
   services: ToolServices;
+  /** Answers this instance may give again while the caller's data version holds (answer-cache.ts). */
+  answers?: AnswerCache;
 }
 
 /** Outbound clients (composition.ts); a client is absent when its service is not configured. */
@@ -40,6 +43,12 @@ export interface ToolSpec<Input extends z.ZodObject, Output extends z.ZodObject>
   input: Input;
   output: Output;
   run(input: z.output<Input>, context: ToolContext): Promise<z.input<Output>>;
+  /**
+   * The answer depends only on these arguments, the caller's stored data (what migration 0013 versions)
+   * and the clock, and the call changes nothing: it may be given again while that data is unchanged
+   * (answer-cache.ts). A function when some arguments make the call write (e.g. `save: true`).
+   */
+  reusable?: boolean | ((input: z.output<Input>) => boolean);
   /** A sentence or two a model can quote, sent as a second text block after the JSON one. */
   summary?(output: z.output<Output>): string;
 }
@@ -68,6 +77,9 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
       const input = spec.input.safeParse(args ?? {});
       // A tool execution error, not a protocol error, so the model can read it and correct the call.
       if (!input.success) return toolError(`Invalid arguments for ${spec.name}: ${z.prettifyError(input.error)}`);
+      const reuse = reusableAnswer(spec, input.data, context);
+      const kept = reuse && context.answers!.get(reuse.key, reuse.version);
+      if (kept) return kept;
       // Parsing the result drops keys the schema does not name: clients reject structuredContent with
       // keys its outputSchema (additionalProperties: false) does not allow.
       let result: z.input<Output>;
@@ -80,9 +92,23 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
       const output = spec.output.parse(result);
       const content: CallToolResult["content"] = [{ type: "text", text: JSON.stringify(output) }];
       if (spec.summary) content.push({ type: "text", text: spec.summary(output) });
-      return { content, structuredContent: output as Record<string, unknown> };
+      const answer = { content, structuredContent: output as Record<string, unknown> };
+      if (reuse) context.answers!.set(reuse.key, reuse.version, answer);
+      return answer;
     },
   };
+}
+
+/** Where this call's answer is kept, when it may be given again (the spec says so and a data version was read). */
+function reusableAnswer<Input extends z.ZodObject>(
+  spec: Pick<ToolSpec<Input, z.ZodObject>, "name" | "reusable">,
+  input: z.output<Input>,
+  { answers, rateLimit, principal }: ToolContext,
+): { key: string; version: string } | undefined {
+  const reusable = typeof spec.reusable === "function" ? spec.reusable(input) : spec.reusable;
+  if (!reusable || !answers?.enabled || rateLimit.dataVersion === undefined) return undefined;
+  // The parsed input: defaults filled in and keys in the schema's order, so equal calls get equal keys.
+  return { key: `${principal.tenant.id}|${principal.userId}|${spec.name}|${JSON.stringify(input)}`, version: rateLimit.dataVersion };
 }
 
 /** Thrown by a tool for a failure the caller should read (a tool result with isError), not a bug. */
