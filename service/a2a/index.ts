@@ -4,6 +4,7 @@ import type { Router } from "express";
 import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "../config.js";
+import type { OutageLog } from "../db/outage.js";
 import { createToolCatalog, PIERRE_TOOLS, type ToolCatalog } from "../mcp/tools/index.js";
 import type { OAuthPrincipal } from "../oauth/index.js";
 import type { RateLimiter } from "../ratelimit/index.js";
@@ -28,18 +29,19 @@ export interface A2aFaceDeps {
   config: Config;
   pool: pg.Pool;
   logger: Logger;
+  outages: OutageLog;
   rateLimiter: RateLimiter;
   verifyA2aToken(token: string): Promise<OAuthPrincipal | undefined>;
   services: A2aServices;
 }
 
-export function a2aFace({ config, pool, logger, rateLimiter, verifyA2aToken, services }: A2aFaceDeps): Router {
+export function a2aFace({ config, pool, logger, outages, rateLimiter, verifyA2aToken, services }: A2aFaceDeps): Router {
   const { taskEvents, skills, tools } = services;
   return a2aRouter({
     config,
     rateLimiter,
     verifyA2aToken,
     skills,
-    loadServer: async (callerOfRequest) => createA2aServer({ config, db: pool, logger, taskEvents, skills, tools, now: Date.now }, callerOfRequest),
+    loadServer: async (callerOfRequest) => createA2aServer({ config, db: pool, logger, outages, taskEvents, skills, tools, now: Date.now }, callerOfRequest),
   });
 }

@@ -11,6 +11,7 @@ import type { Queryable } from "../db/pool.js";
 import { publicHttpsRequest, type PublicHttpsOptions } from "../http/public-https.js";
 import { callerOf } from "./caller.js";
 import type { A2aSdk } from "./sdk.js";
+import { storeCall, type StoreFailures } from "./store-errors.js";
 
 /** The header a webhook's token travels in when it names no Authorization scheme (the SDK's default). */
 export const NOTIFICATION_TOKEN_HEADER = "X-A2A-Notification-Token";
@@ -20,9 +21,26 @@ export class PostgresPushStore implements PushNotificationStore {
   constructor(
     private readonly db: Queryable,
     private readonly sdk: A2aSdk["core"],
+    private readonly failures: StoreFailures,
   ) {}
 
-  async save(taskId: string, context: ServerCallContext, config: TaskPushNotificationConfig): Promise<void> {
+  save(taskId: string, context: ServerCallContext, config: TaskPushNotificationConfig): Promise<void> {
+    return storeCall(this.failures, "push config save", () => this.write(taskId, context, config));
+  }
+
+  async load(taskId: string, context: ServerCallContext): Promise<TaskPushNotificationConfig[]> {
+    return (await this.loadWithMetadata(taskId, context)).map((stored) => stored.config);
+  }
+
+  loadWithMetadata(taskId: string, context: ServerCallContext): Promise<StoredPushNotificationConfig[]> {
+    return storeCall(this.failures, "push config load", () => this.read(taskId, context));
+  }
+
+  delete(taskId: string, context: ServerCallContext, configId = taskId): Promise<void> {
+    return storeCall(this.failures, "push config delete", () => this.remove(taskId, context, configId));
+  }
+
+  private async write(taskId: string, context: ServerCallContext, config: TaskPushNotificationConfig): Promise<void> {
     const caller = callerOf(context);
     // As the SDK's own store: a config without an id gets one, and the caller sees it.
     config.id ||= randomUUID();
@@ -34,11 +52,7 @@ export class PostgresPushStore implements PushNotificationStore {
     });
   }
 
-  async load(taskId: string, context: ServerCallContext): Promise<TaskPushNotificationConfig[]> {
-    return (await this.loadWithMetadata(taskId, context)).map((stored) => stored.config);
-  }
-
-  async loadWithMetadata(taskId: string, context: ServerCallContext): Promise<StoredPushNotificationConfig[]> {
+  private async read(taskId: string, context: ServerCallContext): Promise<StoredPushNotificationConfig[]> {
     const caller = callerOf(context);
     const { rows } = await this.db.query<{ config: unknown; wireVersion: string }>({
       name: "a2a-load-push-configs",
@@ -48,7 +62,7 @@ export class PostgresPushStore implements PushNotificationStore {
     return rows.map((row) => ({ config: this.sdk.TaskPushNotificationConfig.fromJSON(row.config), wireVersion: row.wireVersion }));
   }
 
-  async delete(taskId: string, context: ServerCallContext, configId = taskId): Promise<void> {
+  private async remove(taskId: string, context: ServerCallContext, configId: string): Promise<void> {
     const caller = callerOf(context);
     await this.db.query({
       name: "a2a-delete-push-config",

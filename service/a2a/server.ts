@@ -7,6 +7,7 @@ import type { AgentCard } from "@a2a-js/sdk";
 import type { RequestHandler } from "express";
 import type { Logger } from "winston";
 import type { Config } from "../config.js";
+import type { OutageLog } from "../db/outage.js";
 import type { Queryable } from "../db/pool.js";
 import type { ToolCatalog } from "../mcp/tools/index.js";
 import type { A2aCaller } from "./caller.js";
@@ -23,6 +24,7 @@ export interface A2aServerDeps {
   config: Pick<Config, "publicBaseUrl" | "a2aUrl" | "clientMetadataDocuments">;
   db: Queryable;
   logger: Logger;
+  outages: OutageLog;
   taskEvents: TaskEvents;
   skills: SkillCatalog;
   tools: ToolCatalog;
@@ -39,11 +41,12 @@ export interface A2aServer {
 export function createA2aServer(deps: A2aServerDeps, callerOfRequest: (req: Parameters<RequestHandler>[0]) => A2aCaller): A2aServer {
   const sdk = requireA2aSdk();
   const isTerminal = terminalStates(sdk.core.TaskState);
-  const store = new PostgresTaskStore(deps.db, sdk.core);
+  const failures = { log: deps.logger, outages: deps.outages };
+  const store = new PostgresTaskStore(deps.db, sdk.core, failures);
   const buses = new FollowingEventBuses(deps.taskEvents, store, isTerminal, deps.logger);
   const executor = new SkillExecutor({ db: deps.db, skills: deps.skills, log: deps.logger, now: deps.now, sdk: sdk.core, isTerminal });
   const card = agentCard(deps.config, deps.skills, deps.tools, sdk.core.A2A_PROTOCOL_VERSION);
-  const pushStore = new PostgresPushStore(deps.db, sdk.core);
+  const pushStore = new PostgresPushStore(deps.db, sdk.core, failures);
   // The same SSRF rules and knobs as OAuth client metadata documents: both are URLs a client names.
   const pushSender = new GuardedPushSender(pushStore, sdk, { ...PUSH_DEFAULTS, ...deps.config.clientMetadataDocuments }, deps.logger);
   // keepBusAliveStates []: a bus lives as long as its execution; a follow-up message (input-required) may

@@ -9,6 +9,7 @@ import type { ServerCallContext, TaskStore } from "@a2a-js/sdk/server";
 import type { Queryable } from "../db/pool.js";
 import { callerOf } from "./caller.js";
 import type { A2aSdk, TaskStates } from "./sdk.js";
+import { storeCall, type StoreFailures } from "./store-errors.js";
 import { TASK_CHANNEL } from "./task-events.js";
 
 /** a2a_tasks.status: the protocol's states in the spelling of the A2A 0.3 JSON (the CHECK of 0012). */
@@ -38,12 +39,25 @@ export class PostgresTaskStore implements TaskStore {
   constructor(
     private readonly db: Queryable,
     sdk: A2aSdk["core"],
+    private readonly failures: StoreFailures,
   ) {
     this.statusOf = statuses(sdk.TaskState);
     this.Task = sdk.Task;
   }
 
-  async save(task: Task, context: ServerCallContext): Promise<void> {
+  save(task: Task, context: ServerCallContext): Promise<void> {
+    return storeCall(this.failures, "task save", () => this.write(task, context));
+  }
+
+  load(taskId: string, context: ServerCallContext): Promise<Task | undefined> {
+    return storeCall(this.failures, "task load", () => this.read(taskId, context));
+  }
+
+  list(params: ListTasksRequest, context: ServerCallContext): Promise<ListTasksResponse> {
+    return storeCall(this.failures, "task list", () => this.page(params, context));
+  }
+
+  private async write(task: Task, context: ServerCallContext): Promise<void> {
     const caller = callerOf(context);
     const status = task.status ? this.statusOf[task.status.state] : "submitted";
     const skill = typeof task.metadata?.skill === "string" ? task.metadata.skill : "unknown";
@@ -61,7 +75,7 @@ export class PostgresTaskStore implements TaskStore {
     });
   }
 
-  async load(taskId: string, context: ServerCallContext): Promise<Task | undefined> {
+  private async read(taskId: string, context: ServerCallContext): Promise<Task | undefined> {
     if (!UUID.test(taskId)) return undefined;
     const caller = callerOf(context);
     const { rows } = await this.db.query<{ task: unknown }>({
@@ -73,7 +87,7 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   /** Newest first; the page token is the offset of the next page. */
-  async list(params: ListTasksRequest, context: ServerCallContext): Promise<ListTasksResponse> {
+  private async page(params: ListTasksRequest, context: ServerCallContext): Promise<ListTasksResponse> {
     const caller = callerOf(context);
     const pageSize = Math.min(params.pageSize ?? 50, MAX_PAGE_SIZE);
     const offset = /^\d{1,9}$/.test(params.pageToken) ? Number(params.pageToken) : 0;

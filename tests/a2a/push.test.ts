@@ -79,4 +79,18 @@ describe("push notifications", () => {
     expect(await response.json()).toMatchObject({ id: 9, error: { code: -32602, message: expect.stringContaining("must be an https URL") } });
     expect((await onFirst.listTaskPushNotificationConfig({ tenant: "", taskId: task.id, pageSize: 10, pageToken: "" })).configs).toEqual([]);
   });
+
+  it("answers a store's database failure with a plain internal error, never PostgreSQL's text", async () => {
+    const task = (await onFirst.sendMessage({ tenant: "", message: skillMessage("goal_feasibility"), configuration: undefined, metadata: undefined })) as Task;
+    await pair.first.pool.query("ALTER TABLE a2a_push_configs RENAME TO a2a_push_configs_away");
+    try {
+      const response = await postA2a(pair.second, { jsonrpc: "2.0", id: 4, method: "ListTaskPushNotificationConfigs", params: { taskId: task.id } }, token);
+      const text = await response.text();
+      expect(JSON.parse(text)).toMatchObject({ id: 4, error: { code: -32603, message: "Internal error" } });
+      expect(text).not.toMatch(/a2a_push_configs|relation|does not exist/);
+      expect(pair.second.logs).toContainEqual(expect.objectContaining({ message: "A2A push config load failed" }));
+    } finally {
+      await pair.first.pool.query("ALTER TABLE a2a_push_configs_away RENAME TO a2a_push_configs");
+    }
+  });
 });
