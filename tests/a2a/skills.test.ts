@@ -153,6 +153,15 @@ describe("tasks across instances", () => {
     await expect(send(onFirst, undefined, { goal_id: goals.race }, { taskId: asked.id })).rejects.toThrow(/terminal state/);
   });
 
+  it("lists the client's tasks on either instance, newest first, filtered by state", async () => {
+    const all = await onSecond.listTasks({ tenant: "", contextId: "", status: TaskState.TASK_STATE_UNSPECIFIED, pageSize: 100, pageToken: "", historyLength: undefined, statusTimestampAfter: undefined, includeArtifacts: false });
+    const { rows } = await pair.first.pool.query<{ id: string }>("SELECT id FROM a2a_tasks ORDER BY updated_at DESC, id");
+    expect(all.tasks.map((task) => task.id)).toEqual(rows.map((row) => row.id));
+    const canceled = await onFirst.listTasks({ tenant: "", contextId: "", status: TaskState.TASK_STATE_CANCELED, pageSize: 100, pageToken: "", historyLength: undefined, statusTimestampAfter: undefined, includeArtifacts: false });
+    expect(canceled.tasks.length).toBe(1);
+    expect(canceled.tasks[0].status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+  });
+
   it("streams a skill's task as it runs: the task, working, the artifact, completed", async () => {
     const events = [];
     for await (const event of onSecond.sendMessageStream({ tenant: "", message: skillMessage("recovery_check"), configuration: undefined, metadata: undefined })) {
