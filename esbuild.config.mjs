@@ -1,6 +1,7 @@
 // Production build, everything in dist/:
 //   main.js         the container's entry point (service/entry/bundle-main.ts), a few hundred bytes;
 //   service.cjs     the whole service in one CommonJS bundle, and service.cjs.v8cache, its V8 code cache;
+//   a2a-sdk.cjs     @a2a-js/sdk, required by the service on its first A2A request (service/a2a/sdk.ts);
 //   admin.js, migrate-cli.js   the admin CLI and the deploy's migration job, ES module bundles;
 //   migrations/     the SQL migrations, read from beside the bundles.
 // Cold start is what shapes it: Node reads and compiles one file instead of 686 modules, and with
@@ -69,6 +70,9 @@ const service = await build({
   define: { "import.meta.url": "__bundle_url" },
   banner: { js: "const __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
 });
+// The A2A SDK stays out of the service bundle (its load would be part of every cold start) and ships
+// beside it; the service requires it on the first A2A request.
+await build({ ...common, entryPoints: { "a2a-sdk": "service/a2a/sdk-entry.ts" }, outdir: "dist", format: "cjs", outExtension: { ".js": ".cjs" } });
 await build({
   ...common,
   entryPoints: { main: "service/entry/bundle-main.ts", "migrate-cli": "service/entry/migrate.ts", admin: "service/entry/admin.ts" },

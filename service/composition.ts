@@ -5,6 +5,7 @@
 import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "./config.js";
+import { createA2aServices, type A2aServices } from "./a2a/index.js";
 import { Keyring } from "./crypto/envelope.js";
 import { createFitnessServices, type FitnessServices } from "./fitness/index.js";
 import { createDataServices, type DataServices } from "./data-services/index.js";
@@ -39,6 +40,8 @@ export interface ServiceGraph {
   dataServices: DataServices;
   /** Read tools' answers this instance may give again while the caller's data is unchanged. */
   answers: AnswerCache;
+  /** The A2A face's task events and skill catalog (its SDK side loads on the first A2A request). */
+  a2a: A2aServices;
   /** Ends the pools; what uses them must have stopped first. */
   close(): Promise<void>;
 }
@@ -60,6 +63,7 @@ export function composeService(config: Config, logger: Logger, pools: ServicePoo
   const accessTokens = new AccessTokens(config, pool, signingKeys);
   const grants = new Grants(pool, accessTokens, logger);
   const fitness = keyring && createFitnessServices({ config, pool, keyring, logger });
+  const a2a = createA2aServices(pool, logger);
   return {
     config,
     logger,
@@ -80,9 +84,10 @@ export function composeService(config: Config, logger: Logger, pools: ServicePoo
       realOutboundDeps({ observer: logOutboundCalls(logger) }),
       (error) => logger.warn("external cache sweep failed", { error }),
     ),
+    a2a,
     close: async () => {
-      // The notification listener holds a pool connection until closed.
-      await fitness?.events.close();
+      // The notification listeners hold a pool connection each until closed.
+      await Promise.all([fitness?.events.close(), a2a.taskEvents.close()]);
       await Promise.all([pool.end(), counterPool.end()]);
     },
   };

@@ -28,8 +28,10 @@ export interface Config {
   port: number;
   /** The one canonical external origin: OAuth issuer, resource base, redirects. No trailing slash. */
   publicBaseUrl: string;
-  /** The MCP endpoint URL users paste into clients; the `aud` of every access token. */
+  /** The MCP endpoint URL users paste into clients; the `aud` of every MCP access token. */
   mcpResourceUrl: string;
+  /** The A2A JSON-RPC endpoint; the `aud` of every A2A access token (so neither kind opens the other door). */
+  a2aUrl: string;
   /** Browser origins allowed to call /mcp besides publicBaseUrl's own. */
   allowedOrigins: string[];
   /** Proxy hops in front of the service (Cloud Run's front end, plus the load balancer in prod); 0 locally. */
@@ -139,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     port: e.PORT,
     publicBaseUrl,
     mcpResourceUrl: `${publicBaseUrl}/mcp`,
+    a2aUrl: `${publicBaseUrl}/a2a`,
     allowedOrigins: e.ALLOWED_ORIGINS.map((origin) => new URL(origin).origin),
     trustProxyHops: e.TRUST_PROXY_HOPS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

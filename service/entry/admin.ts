@@ -16,7 +16,10 @@ import { createTenant, findTenantBySlug } from "../identity/tenants.js";
 import { TIERS } from "../identity/tiers.js";
 import { addMembership, createUser, findUserByEmail } from "../identity/users.js";
 import { createLogger, type Logger } from "../logging/index.js";
+import { createA2aClient, findA2aClient, grantA2aAccess, revokeA2aAccess } from "../oauth/a2a-clients.js";
+import { isKnownScope, parseScope } from "../oauth/scopes.js";
 import type { SigningKeys } from "../oauth/signing-keys.js";
+import { SCOPES } from "../identity/scopes.js";
 import type { Keyring } from "../crypto/envelope.js";
 import { replaceLocalMasterKey } from "../crypto/local-master-key.js";
 import { resolveRuntime } from "../runtime.js";
@@ -30,12 +33,16 @@ const USAGE = `usage: npm run admin -- <command> [options]
   create-api-key   --email E --tenant SLUG [--name N] [--tier T] [--burst N] [--monthly N] [--expires-days N]
   list-api-keys    --tenant SLUG [--email E]
   revoke-api-key   --tenant SLUG --prefix pk_live_XXXXXXXX
+  create-a2a-client --tenant SLUG --name N [--description D]  an A2A client (another agent); its secret is printed once
+  grant-a2a-access --tenant SLUG --client ID --email E [--scope "fitness:read"] [--expires-days N]
+                                                              the client acts for this user (replaces its previous grant)
+  revoke-a2a-access --tenant SLUG --client ID                 ends the client's grant; its tokens stop working at once
   rotate-signing-key                                          new OAuth signing key now; the old one verifies ~75 min more
   audit            [--tenant SLUG] [--since 24h] [--type T] [--limit N]   the audit trail, newest first (T: a type or a prefix like oauth.)
   rotate-master-key --new-key BASE64                          re-wrap every data key under a new master key (then deploy it
                                                               as TOKEN_ENCRYPTION_KEY; a local run's master.key is replaced)
 
-Passwords not given are generated and printed once. API keys are printed once; only a hash is stored.
+Passwords not given are generated and printed once. API keys and A2A client secrets are printed once; only a hash is stored.
 Commands that change something are recorded in the audit trail (admin.command) and logged to stderr.`;
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "lowercase letters, digits and dashes (2-63)");
@@ -45,7 +52,10 @@ const role = z.enum(["owner", "admin", "member"]).default("member");
 const tier = z.enum(TIERS).optional();
 const password = z.string().min(10, "at least 10 characters").optional();
 const positive = z.coerce.number().int().positive().optional();
-const STRING_FLAGS = ["email", "tenant", "password", "slug", "name", "tier", "role", "burst", "monthly", "expires-days", "prefix", "since", "type", "limit", "new-key"];
+const STRING_FLAGS = [
+  "email", "tenant", "password", "slug", "name", "tier", "role", "burst", "monthly", "expires-days", "prefix", "since", "type", "limit", "new-key",
+  "client", "description", "scope",
+];
 /** Commands that only read, so are not audited. */
 const READ_ONLY = new Set(["list-api-keys", "audit"]);
 /** How far back `audit` reads: 30m, 24h, 7d. */
@@ -148,6 +158,39 @@ const commands = {
     return { revoked: args.prefix };
   }),
 
+  "create-a2a-client": command(z.object({ tenant: slug, name: text(200), description: text(1000).optional() }), async ({ pool }, args) => {
+    const tenant = await requireTenant(pool, args.tenant);
+    const { client, secret } = await createA2aClient(pool, { tenantId: tenant.id, name: args.name, description: args.description });
+    return { clientId: client.id, clientSecret: secret, tenant: tenant.slug, name: client.name, next: "grant-a2a-access --client <clientId> --email <user>" };
+  }),
+
+  "grant-a2a-access": command(
+    z.object({
+      tenant: slug,
+      client: z.uuid(),
+      email,
+      scope: z.string().default(SCOPES.join(" ")).refine((value) => parseScope(value).length > 0 && parseScope(value).every(isKnownScope), `scopes among: ${SCOPES.join(" ")}`),
+      "expires-days": z.coerce.number().int().positive().max(3650).default(365),
+    }),
+    async ({ pool }, args) => {
+      const tenant = await requireTenant(pool, args.tenant);
+      const client = await requireA2aClient(pool, tenant.id, args.client);
+      const user = await requireUser(pool, args.email);
+      const consent = await withTransaction(pool, (db) =>
+        grantA2aAccess(db, client, user.id, parseScope(args.scope), new Date(Date.now() + args["expires-days"] * 86_400_000)),
+      );
+      if (!consent) throw new UsageError(`${user.email} is not a member of tenant ${tenant.slug}`);
+      return { clientId: client.id, actsFor: user.email, scope: consent.scopes.join(" "), expiresAt: consent.expiresAt };
+    },
+  ),
+
+  "revoke-a2a-access": command(z.object({ tenant: slug, client: z.uuid() }), async ({ pool }, args) => {
+    const tenant = await requireTenant(pool, args.tenant);
+    const client = await requireA2aClient(pool, tenant.id, args.client);
+    if (!(await revokeA2aAccess(pool, client))) throw new UsageError(`client ${client.id} has no live grant`);
+    return { revoked: client.id };
+  }),
+
   "rotate-signing-key": command(z.object({}), ({ signingKeys }) => signingKeys.rotate()),
 
   audit: command(
@@ -177,6 +220,12 @@ async function requireTenant(db: Parameters<typeof findTenantBySlug>[0], tenantS
   const tenant = await findTenantBySlug(db, tenantSlug);
   if (!tenant) throw new UsageError(`no tenant ${tenantSlug}`);
   return tenant;
+}
+
+async function requireA2aClient(db: Pool, tenantId: string, clientId: string) {
+  const client = await findA2aClient(db, tenantId, clientId);
+  if (!client) throw new UsageError(`no A2A client ${clientId} in this tenant`);
+  return client;
 }
 
 async function requireUser(db: Parameters<typeof findUserByEmail>[0], address: string) {

@@ -47,6 +47,21 @@ export const SECURITY_EVENT_TYPES = [
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 
+/** The JSON-RPC methods of A2A 1.0 (the a2a_request event's method label). */
+export const A2A_METHODS = [
+  "SendMessage",
+  "SendStreamingMessage",
+  "GetTask",
+  "ListTasks",
+  "CancelTask",
+  "SubscribeToTask",
+  "CreateTaskPushNotificationConfig",
+  "GetTaskPushNotificationConfig",
+  "ListTaskPushNotificationConfigs",
+  "DeleteTaskPushNotificationConfig",
+  "GetExtendedAgentCard",
+] as const;
+
 /** Enough buckets to see one tenant dominate traffic, few enough to keep label cardinality flat. */
 export const TENANT_BUCKET_COUNT = 16;
 export const TENANT_BUCKETS = Array.from({ length: TENANT_BUCKET_COUNT }, (_, index) => `t${String(index).padStart(2, "0")}`) as [
@@ -144,7 +159,7 @@ export const EVENTS = {
     level: "warn",
     description: "A credential or password that did not verify",
     fields: z.strictObject({
-      surface: z.enum(["mcp", "oauth_sign_in"]),
+      surface: z.enum(["mcp", "a2a", "oauth_sign_in"]),
       reason: z.enum(["invalid_credential", "bad_password"]),
       /** The OAuth client the sign-in was for. */
       clientId: z.string().max(300).optional(),
@@ -180,11 +195,26 @@ export const EVENTS = {
     labels: ["tool", "outcome", "tenantBucket", "authMethod"],
     values: ["durationMs"],
   }),
+  a2a_request: defineEvent({
+    level: "info",
+    description: "One A2A JSON-RPC request (POST /a2a), with the skill a message asked for and the outcome",
+    fields: z.strictObject({
+      /** An A2A method name, or "unknown" (never the name a client sent). */
+      method: z.enum([...A2A_METHODS, "unknown"]),
+      /** A catalog skill id, or "none" (not a message, or no known skill named). */
+      skill: codeName,
+      outcome: z.enum(["ok", "protocol_error", "unauthenticated", "rate_limited", "internal_error"]),
+      tenantBucket: z.enum([...TENANT_BUCKETS, "none"]),
+      durationMs: milliseconds,
+    }),
+    labels: ["method", "skill", "outcome", "tenantBucket"],
+    values: ["durationMs"],
+  }),
   http_request: defineEvent({
     level: "info",
     description: "The access log line of one HTTP request (written by accessLog with the request's own severity)",
     fields: z.strictObject({
-      route: z.enum(["mcp", "oauth", "discovery", "health", "other"]),
+      route: z.enum(["mcp", "a2a", "oauth", "discovery", "health", "other"]),
       statusClass: z.enum(STATUS_CLASSES),
       /**
        * Whether the request's credential was verified from the in-process cache (mcp/credential-cache.ts) or
@@ -284,6 +314,7 @@ export function emitSecurityEvent(log: EventLog, entry: { type: SecurityEventTyp
 /** The http_request event's route label: the service's few areas, never the raw path. */
 export function httpRoute(path: string): EventFields<"http_request">["route"] {
   if (path === "/mcp") return "mcp";
+  if (path === "/a2a") return "a2a";
   if (path.startsWith("/oauth2/")) return "oauth";
   if (path.startsWith("/.well-known/")) return "discovery";
   if (path === "/health" || path === "/ready") return "health";

@@ -16,7 +16,7 @@
 // Batches: MCP 2025-06-18 removed JSON-RPC batching, but clients that negotiate 2025-03-26 may still
 // send one (the SDK's own clients never do). They are served, and each request in one is charged like a
 // request of its own, so a batch cannot multiply the rate limits by 100.
-import express, { Router, type RequestHandler, type Response } from "express";
+import express, { Router, type Response } from "express";
 import {
   ErrorCode,
   isInitializeRequest,
@@ -29,7 +29,7 @@ import type pg from "pg";
 import type { Config } from "../config.js";
 import type { FitnessServices } from "../fitness/index.js";
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, type OutageLog } from "../db/outage.js";
-import { clientErrorFrom } from "../http/errors.js";
+import { readJson } from "../http/json-body.js";
 import type { Principal } from "../identity/principal.js";
 import type { Scope } from "../identity/scopes.js";
 import { emitEvent } from "../logging/events.js";
@@ -183,18 +183,6 @@ function sendJson(res: Response, body: unknown): void {
 /** Streamable HTTP: a client MUST list both types; Accept is a list, so substrings are the intent. */
 function acceptsStreamableHttp(accept: string | undefined): boolean {
   return accept !== undefined && accept.includes("application/json") && accept.includes("text/event-stream");
-}
-
-/** Runs the JSON body parser; returns its client error (malformed, too large, bad charset), if any. */
-function readJson(parseJson: RequestHandler, req: express.Request, res: Response): Promise<{ status: number; message: string } | undefined> {
-  return new Promise((resolve, reject) => {
-    void parseJson(req, res, (error?: unknown) => {
-      if (error === undefined) return resolve(undefined);
-      const clientError = clientErrorFrom(error);
-      if (clientError) resolve({ status: clientError.status, message: clientError.message });
-      else reject(error);
-    });
-  });
 }
 
 /** The JSON-RPC messages of a body (one message or a batch), or what is wrong with it. */

@@ -1,6 +1,8 @@
-// Access tokens: RS256 JWTs in the RFC 9068 profile (typ at+jwt), audience = the MCP resource URL.
-// Verification checks the signature by kid, issuer, audience and expiry, then asks the database once
-// whether the grant (token family) is still live, the user still enabled and the token not revoked.
+// Access tokens: RS256 JWTs in the RFC 9068 profile (typ at+jwt). Two audiences: the MCP resource URL
+// (tokens of the authorization code grant) and the A2A endpoint (client credentials tokens of A2A clients);
+// each verification accepts exactly one, so a token opens one door. Verification checks the signature by
+// kid, issuer, audience and expiry, then asks the database once whether the grant (token family, or the
+// A2A consent) is still live, the user still enabled and the token not revoked.
 import { randomUUID } from "node:crypto";
 import jwt from "jsonwebtoken";
 import type pg from "pg";
@@ -56,7 +58,8 @@ export class AccessTokens {
     private readonly keys: SigningKeys,
   ) {}
 
-  async issue(subject: TokenSubject, scopes: readonly string[]): Promise<{ accessToken: string; expiresIn: number }> {
+  /** `audience`: the MCP resource unless given (the A2A endpoint for A2A clients). */
+  async issue(subject: TokenSubject, scopes: readonly string[], audience = this.config.mcpResourceUrl): Promise<{ accessToken: string; expiresIn: number }> {
     const key = await this.keys.current();
     const accessToken = jwt.sign(
       { client_id: subject.clientId, scope: formatScope(scopes), tenant_id: subject.tenantId, family_id: subject.familyId },
@@ -66,7 +69,7 @@ export class AccessTokens {
         keyid: key.kid,
         header: { alg: "RS256", typ: TOKEN_TYPE },
         issuer: issuer(this.config),
-        audience: this.config.mcpResourceUrl,
+        audience,
         subject: subject.userId,
         jwtid: randomUUID(),
         expiresIn: ACCESS_TOKEN_TTL_SECONDS,
@@ -76,10 +79,10 @@ export class AccessTokens {
   }
 
   /**
-   * The claims of a token we issued for our MCP resource: signature by a known kid, RS256 only,
-   * exact issuer and audience, at+jwt type, unexpired (unless `ignoreExpiration`, for revocation).
+   * The claims of a token we issued for `audience` (the MCP resource unless given): signature by a known
+   * kid, RS256 only, exact issuer and audience, at+jwt type, unexpired (unless `ignoreExpiration`, for revocation).
    */
-  async claims(token: string, { ignoreExpiration = false } = {}): Promise<AccessTokenClaims | undefined> {
+  async claims(token: string, { ignoreExpiration = false, audience = this.config.mcpResourceUrl } = {}): Promise<AccessTokenClaims | undefined> {
     const decoded = jwt.decode(token, { complete: true });
     if (!decoded || decoded.header.typ !== TOKEN_TYPE || typeof decoded.header.kid !== "string") return undefined;
     const publicKey = await this.keys.verificationKey(decoded.header.kid);
@@ -88,12 +91,12 @@ export class AccessTokens {
       const payload = jwt.verify(token, publicKey, {
         algorithms: ["RS256"],
         issuer: issuer(this.config),
-        audience: this.config.mcpResourceUrl,
+        audience,
         ignoreExpiration,
       });
       const parsed = claimsSchema.safeParse(payload);
       // jsonwebtoken accepts an audience array that merely contains ours; we only issue the plain string.
-      if (!parsed.success || parsed.data.aud !== this.config.mcpResourceUrl) return undefined;
+      if (!parsed.success || parsed.data.aud !== audience) return undefined;
       // jsonwebtoken does not check iat; a token "issued" in the future was not issued by us.
       return parsed.data.iat <= Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS ? parsed.data : undefined;
     } catch {
@@ -104,20 +107,30 @@ export class AccessTokens {
   async verify(token: string): Promise<OAuthPrincipal | undefined> {
     const claims = await this.claims(token);
     if (!claims) return undefined;
-    const grant = await liveGrant(this.pool, claims);
-    if (!grant) return undefined;
-    return {
-      userId: claims.sub,
-      account: grant.account,
-      tenant: grant.tenant,
-      tier: grant.tier,
-      scopes: parseScope(claims.scope),
-      via: "oauth",
-      clientId: claims.client_id,
-      expiresAt: new Date(claims.exp * 1000),
-      credentialEpoch: grant.credentialEpoch,
-    };
+    return principalOf(claims, await liveGrant(this.pool, claims));
   }
+
+  /** A token an A2A client got with its credentials, for the A2A endpoint only, while its consent is live. */
+  async verifyA2a(token: string): Promise<OAuthPrincipal | undefined> {
+    const claims = await this.claims(token, { audience: this.config.a2aUrl });
+    if (!claims) return undefined;
+    return principalOf(claims, await liveA2aConsent(this.pool, claims));
+  }
+}
+
+function principalOf(claims: AccessTokenClaims, grant: LiveGrant | undefined): OAuthPrincipal | undefined {
+  if (!grant) return undefined;
+  return {
+    userId: claims.sub,
+    account: grant.account,
+    tenant: grant.tenant,
+    tier: grant.tier,
+    scopes: parseScope(claims.scope),
+    via: "oauth",
+    clientId: claims.client_id,
+    expiresAt: new Date(claims.exp * 1000),
+    credentialEpoch: grant.credentialEpoch,
+  };
 }
 
 interface LiveGrant {
@@ -143,6 +156,24 @@ async function liveGrant(db: Queryable, claims: AccessTokenClaims): Promise<Live
        JOIN tenant_memberships m ON m.tenant_id = f.tenant_id AND m.user_id = f.user_id
      WHERE f.id = $1 AND f.user_id = $2 AND f.tenant_id = $3 AND f.client_id = $4
        AND f.revoked_at IS NULL AND u.disabled_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM oauth2_revoked_access_tokens r WHERE r.jti = $5)`,
+    values: [claims.family_id, claims.sub, claims.tenant_id, claims.client_id, claims.jti],
+  });
+  return rows[0];
+}
+
+/** As liveGrant, for an A2A token: its family is the consent (a2a_sessions), live, unexpired, of an unrevoked client. */
+async function liveA2aConsent(db: Queryable, claims: AccessTokenClaims): Promise<LiveGrant | undefined> {
+  const { rows } = await db.query<LiveGrant>({
+    name: "live-a2a-token-consent",
+    text: `SELECT u.tier, ${PRINCIPAL_ACCOUNT_SQL} AS account,
+       json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant,
+       ${CREDENTIAL_EPOCH_SQL} AS "credentialEpoch"
+     FROM a2a_sessions s JOIN a2a_clients c ON c.id = s.client_id AND c.tenant_id = s.tenant_id
+       JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = s.tenant_id
+       JOIN tenant_memberships m ON m.tenant_id = s.tenant_id AND m.user_id = s.user_id
+     WHERE s.id = $1 AND s.user_id = $2 AND s.tenant_id = $3 AND s.client_id::text = $4
+       AND s.revoked_at IS NULL AND s.expires_at > now() AND c.revoked_at IS NULL AND u.disabled_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM oauth2_revoked_access_tokens r WHERE r.jti = $5)`,
     values: [claims.family_id, claims.sub, claims.tenant_id, claims.client_id, claims.jti],
   });

@@ -4,27 +4,17 @@
 // like a registered one (codes and grants reference it) and its document fetched again once older than
 // maxAgeMs.
 //
-// The URL comes from whoever opens the authorization page, so fetching it is guarded against SSRF: https
-// only, every address the name resolves to must be public (checked where the socket connects, so DNS
-// rebinding cannot swap it), no redirects, a short timeout and a small size limit.
-import { lookup, type LookupAddress, type LookupAllOptions } from "node:dns";
-import { request } from "node:https";
-import { BlockList, isIP } from "node:net";
-import { rootCertificates } from "node:tls";
+// The URL comes from whoever opens the authorization page, so fetching it is guarded against SSRF
+// (http/public-https.ts: https only, public addresses only, no redirects, a short timeout, a small size limit).
 import { z } from "zod";
 import type { Queryable } from "../db/pool.js";
+import { publicHttpsRequest, type PublicHttpsOptions } from "../http/public-https.js";
 import { NOT_STORABLE, unstorableTextPath } from "../http/storable-text.js";
 import { CLIENT_COLUMNS, registrationSchema, storedMetadata, toClient, type Client, type ClientRow } from "./clients.js";
 
-export interface MetadataDocumentOptions {
+export interface MetadataDocumentOptions extends PublicHttpsOptions {
   /** A stored document older than this is fetched again. */
   maxAgeMs: number;
-  timeoutMs: number;
-  maxBytes: number;
-  /** Allow documents on loopback and private addresses (an internal deployment, or tests); SSRF risk. */
-  allowPrivateAddresses: boolean;
-  /** A PEM certificate trusted for the documents' servers besides the public roots. */
-  extraCa?: string;
 }
 
 export const DEFAULT_METADATA_DOCUMENT_OPTIONS: MetadataDocumentOptions = {
@@ -99,76 +89,13 @@ function displayName(clientId: string, claimedName: string | undefined): string 
   return claimedName ? `${claimedName} (${host})` : host;
 }
 
-function fetchDocument(url: URL, options: MetadataDocumentOptions): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    // An IP literal is connected to without a lookup, so it is checked here.
-    const literal = url.hostname.replace(/^\[|\]$/g, "");
-    if (isIP(literal) && !options.allowPrivateAddresses && isPrivateAddress(literal)) {
-      return reject(new Error(`${url.host} is not a public address`));
-    }
-    const req = request(url, {
-      // A connection of its own: a pooled socket would skip the address check below.
-      agent: false,
-      headers: { accept: "application/json" },
-      timeout: options.timeoutMs,
-      lookup: publicOnlyLookup(options.allowPrivateAddresses),
-      ...(options.extraCa ? { ca: [...rootCertificates, options.extraCa] } : {}),
-    }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        return reject(new Error(`HTTP ${res.statusCode}`));
-      }
-      if (!/^application\/(.+\+)?json\b/.test(res.headers["content-type"] ?? "")) {
-        res.resume();
-        return reject(new Error("not application/json"));
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on("error", reject);
-      res.on("data", (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= options.maxBytes) return void chunks.push(chunk);
-        reject(new Error(`larger than ${options.maxBytes} bytes`));
-        req.destroy();
-      });
-      res.on("end", () => {
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-        } catch {
-          reject(new Error("not valid JSON"));
-        }
-      });
-    });
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
-/** dns.lookup for the socket, failing when the name resolves to any non-public address. */
-function publicOnlyLookup(allowPrivateAddresses: boolean) {
-  return (hostname: string, options: LookupAllOptions | { all?: false }, callback: LookupCallback) => {
-    lookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, []);
-      const refused = allowPrivateAddresses ? undefined : addresses.find((entry) => isPrivateAddress(entry.address));
-      if (refused) return callback(Object.assign(new Error(`${hostname} resolves to ${refused.address}, not a public address`), { code: "EPRIVATE" }), []);
-      if (options.all) return callback(null, addresses);
-      callback(null, addresses[0]!.address, addresses[0]!.family);
-    });
-  };
-}
-
-const NON_PUBLIC = new BlockList();
-for (const [network, prefix] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16],
-  ["172.16.0.0", 12], ["192.0.0.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["224.0.0.0", 3]] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, "ipv4");
-}
-for (const [network, prefix] of [["::", 127], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8]] as const) NON_PUBLIC.addSubnet(network, prefix, "ipv6");
-
-function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return NON_PUBLIC.check(mapped[1]!, "ipv4");
-  return isIP(address) === 6 ? NON_PUBLIC.check(address, "ipv6") : NON_PUBLIC.check(address, "ipv4");
+async function fetchDocument(url: URL, options: MetadataDocumentOptions): Promise<unknown> {
+  const answer = await publicHttpsRequest(url, options, { method: "GET", headers: { accept: "application/json" } });
+  if (answer.status !== 200) throw new Error(`HTTP ${answer.status}`);
+  if (!/^application\/(.+\+)?json\b/.test(answer.contentType)) throw new Error("not application/json");
+  try {
+    return JSON.parse(answer.body.toString("utf8"));
+  } catch {
+    throw new Error("not valid JSON");
+  }
 }

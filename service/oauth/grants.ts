@@ -1,5 +1,6 @@
 // What the token and revocation endpoints do, once the client is authenticated and the parameters
-// parsed: authorization_code and refresh_token grants (RFC 6749 §4.1.3, §6) and revocation (RFC 7009).
+// parsed: authorization_code and refresh_token grants (RFC 6749 §4.1.3, §6), the client_credentials grant
+// of A2A clients (§4.4, a2a-clients.ts) and revocation (RFC 7009).
 // Each grant runs in one transaction with the code or refresh token row-locked, so a replay racing the
 // legitimate request cannot also succeed; a replay commits the revocation of the whole family.
 import type pg from "pg";
@@ -9,6 +10,7 @@ import { recordAudit } from "../audit/trail.js";
 import type { EventLog } from "../logging/events.js";
 import { createAuthorizationCode, lockAuthorizationCode, markAuthorizationCodeConsumed } from "./authorization-codes.js";
 import { completeAuthorizationRequest, type PendingAuthorization } from "./authorization-requests.js";
+import { liveA2aConsent, type A2aClient } from "./a2a-clients.js";
 import type { Client } from "./clients.js";
 import { oauthError } from "./errors.js";
 import { createRefreshToken, findRefreshToken, lockRefreshToken, markRefreshTokenRotated } from "./refresh-tokens.js";
@@ -126,6 +128,22 @@ export class Grants {
    * RFC 7009: a refresh token revokes its whole family (and so its access tokens); an access token is
    * revoked by itself. Tokens that are unknown, malformed or another client's are ignored (200 anyway).
    */
+  /**
+   * RFC 6749 §4.4 for an A2A client: an access token for the A2A endpoint (no refresh token: the client
+   * asks again), acting for the user whose consent is live, with the requested scopes (all the consent's
+   * when none are named), never more than the consent's.
+   */
+  async clientCredentials(client: A2aClient, requestedScope: string | undefined, audience: string): Promise<TokenResponse> {
+    const consent = await liveA2aConsent(this.pool, client);
+    if (!consent) throw oauthError("invalid_grant", "no user has granted this client access (admin: grant-a2a-access)");
+    const requested = requestedScope === undefined ? consent.scopes : parseScope(requestedScope);
+    const beyond = scopesOutside(requested, consent.scopes);
+    if (beyond.length) throw oauthError("invalid_scope", `not granted to this client: ${beyond.join(" ")}`);
+    const subject = { userId: consent.userId, tenantId: consent.tenantId, clientId: client.id, familyId: consent.id };
+    const { accessToken, expiresIn } = await this.accessTokens.issue(subject, requested, audience);
+    return { access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope: formatScope(requested) };
+  }
+
   async revoke(client: Client, token: string, ip?: string): Promise<void> {
     if (JWT_SHAPE.test(token)) {
       const claims = await this.accessTokens.claims(token, { ignoreExpiration: true });

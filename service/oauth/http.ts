@@ -50,6 +50,14 @@ export function parseParams<S extends z.ZodType>(schema: S, params: Record<strin
  * Basic challenge when the client used the header.
  */
 export async function authenticateRequestClient(pool: pg.Pool, req: Request, params: Record<string, string>): Promise<Client> {
+  const { credentials, challenge } = presentedClientCredentials(req, params);
+  const client = await authenticateClient(pool, credentials);
+  if (!client) throw oauthError("invalid_client", "client authentication failed", challenge);
+  return client;
+}
+
+/** The client credentials a request presents (header or body), and the challenge a failure answers with. */
+export function presentedClientCredentials(req: Request, params: Record<string, string>): { credentials: ClientCredentials; challenge?: Record<string, string> } {
   const basic = /^Basic\s+(\S+)$/i.exec(req.get("authorization") ?? "");
   const challenge = basic ? { "WWW-Authenticate": 'Basic realm="pierre", charset="UTF-8"' } : undefined;
   let credentials: ClientCredentials;
@@ -69,9 +77,7 @@ export async function authenticateRequestClient(pool: pg.Pool, req: Request, par
   } else {
     throw oauthError("invalid_client", "client authentication required: send client_id (and the secret of a confidential client)");
   }
-  const client = await authenticateClient(pool, credentials);
-  if (!client) throw oauthError("invalid_client", "client authentication failed", challenge);
-  return client;
+  return { credentials, challenge };
 }
 
 /** Basic credentials are form-urlencoded before base64 (RFC 6749 §2.3.1). */

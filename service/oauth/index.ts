@@ -39,6 +39,8 @@ export interface OAuth {
   router: Router;
   /** The principal for a valid access token whose grant, user and membership are still live; else undefined. */
   verifyAccessToken(token: string): Promise<OAuthPrincipal | undefined>;
+  /** The same for a token an A2A client got with its client credentials (audience: the A2A endpoint). */
+  verifyA2aToken(token: string): Promise<OAuthPrincipal | undefined>;
   /** Makes a new signing key active; the previous one keeps verifying (and stays in the JWKS) for a while. */
   rotateSigningKey(): Promise<{ kid: string }>;
 }
@@ -64,6 +66,7 @@ export function createOAuth(deps: OAuthDeps): OAuth {
   return {
     router,
     verifyAccessToken: (token) => accessTokens.verify(token),
+    verifyA2aToken: (token) => accessTokens.verifyA2a(token),
     rotateSigningKey: () => keys.rotate(),
   };
 }

@@ -17,6 +17,8 @@ export const PATHS = {
 export const CLIENT_AUTH_METHODS = ["none", "client_secret_post", "client_secret_basic"] as const;
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 export const GRANT_TYPES = ["authorization_code", "refresh_token"] as const;
+/** The grant of A2A clients (a2a_clients), never of registered OAuth clients. */
+export const CLIENT_CREDENTIALS = "client_credentials";
 
 /** The issuer is publicBaseUrl verbatim: metadata, JWT `iss` and the RFC 9207 `iss` parameter agree. */
 export function issuer(config: Config): string {
@@ -35,7 +37,7 @@ export function authorizationServerMetadata(config: Config) {
     scopes_supported: [...SCOPES],
     response_types_supported: ["code"],
     response_modes_supported: ["query"],
-    grant_types_supported: [...GRANT_TYPES],
+    grant_types_supported: [...GRANT_TYPES, CLIENT_CREDENTIALS],
     code_challenge_methods_supported: ["S256"],
     token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
     revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],

@@ -11,8 +11,9 @@ import { registerClient, registrationSchema } from "./clients.js";
 import { oauthError } from "./errors.js";
 import type { Grants } from "./grants.js";
 import { NOT_STORABLE, unstorableTextPath } from "../http/storable-text.js";
-import { authenticateRequestClient, flatParams, formOrJsonBody, noStore, parseParams } from "./http.js";
-import { GRANT_TYPES, PATHS } from "./metadata.js";
+import { authenticateA2aClient } from "./a2a-clients.js";
+import { authenticateRequestClient, flatParams, formOrJsonBody, noStore, parseParams, presentedClientCredentials } from "./http.js";
+import { CLIENT_CREDENTIALS, GRANT_TYPES, PATHS } from "./metadata.js";
 
 interface Deps {
   config: Config;
@@ -28,6 +29,8 @@ const codeExchangeSchema = z.object({
   resource: z.string().optional(),
 });
 
+const clientCredentialsSchema = z.object({ scope: z.string().max(1000).optional() });
+
 const refreshSchema = z.object({
   refresh_token: z.string({ error: "is required" }),
   scope: z.string().optional(),
@@ -39,6 +42,14 @@ export function tokenRoutes({ config, pool, grants, logger }: Deps): Router {
 
   router.post(PATHS.token, noStore, ...formOrJsonBody(config), async (req, res) => {
     const params = flatParams(req.body);
+    if (params.grant_type === CLIENT_CREDENTIALS) {
+      // A2A clients are a table of their own (a2a_clients); only they use this grant.
+      const { credentials, challenge } = presentedClientCredentials(req, params);
+      const agent = await authenticateA2aClient(pool, credentials.clientId, credentials.clientSecret);
+      if (!agent) throw oauthError("invalid_client", "client authentication failed", challenge);
+      const request = parseParams(clientCredentialsSchema, params);
+      return void res.json(await grants.clientCredentials(agent, request.scope, config.a2aUrl));
+    }
     const client = await authenticateRequestClient(pool, req, params);
     const grantType = params.grant_type;
     if (!grantType) throw oauthError("invalid_request", "grant_type is required");

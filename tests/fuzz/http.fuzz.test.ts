@@ -5,7 +5,9 @@
 // `fc.assert(..., { seed, path })`.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { A2A_METHODS } from "../../service/logging/events.js";
 import { createAccount, MCP_HEADERS, type Account } from "../mcp/support.js";
+import { a2aToken, registerA2aAgent } from "../support/a2a.js";
 import { closeWithoutErrors, registerPublicClient, type RegisteredClient } from "../oauth/support.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -15,12 +17,15 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 let server: TestServer;
 let account: Account;
 let client: RegisteredClient;
+let agentToken: string;
 
 beforeAll(async () => {
   // One trusted proxy, so each request can come from its own address and reach past the per-IP limits.
   server = await startTestServer({ TRUST_PROXY_HOPS: "1" });
-  account = await createAccount(server.pool, "fuzz", { key: { burstPerMinute: 1_000_000 } });
+  // Enterprise: the A2A token is charged to the user's own bucket (2,000 a minute), not the key's.
+  account = await createAccount(server.pool, "fuzz", { userTier: "enterprise", tenantTier: "enterprise", key: { burstPerMinute: 1_000_000 } });
   client = await registerPublicClient(server);
+  agentToken = await a2aToken(server, await registerA2aAgent(server.pool, account));
 });
 afterAll(() => closeWithoutErrors(server));
 
@@ -92,6 +97,37 @@ describe("fuzzing", () => {
     );
   });
 
+  it("POST /a2a: arbitrary JSON-RPC requests, messages and parts", async () => {
+    const mostly = <T, U>(valid: fc.Arbitrary<T>, other: fc.Arbitrary<U>) => fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: other });
+    const part = fc.record({ text: mostly(fc.string({ maxLength: 20 }), json), data: json, url: nasty, raw: nasty, mediaType: nasty, metadata: json }, { requiredKeys: [] });
+    const message = fc.record(
+      {
+        messageId: mostly(fc.uuid(), json), taskId: mostly(fc.uuid(), json), contextId: json, role: mostly(fc.constant("ROLE_USER"), json),
+        parts: mostly(fc.array(part, { maxLength: 3 }), json),
+        metadata: mostly(fc.record({ skill: mostly(fc.constantFrom("weekly_training_review", "recovery_check", "goal_feasibility"), json) }), json),
+      },
+      { requiredKeys: [] },
+    );
+    const params = fc.oneof(
+      json,
+      fc.record({ message, configuration: json, id: mostly(fc.uuid(), json), taskId: json, url: nasty, tenant: nasty, pageSize: json, historyLength: json }, { requiredKeys: [] }),
+    );
+    const request = fc.record(
+      { jsonrpc: mostly(fc.constant("2.0"), nasty), id: mostly(fc.integer(), json), method: mostly(fc.constantFrom(...A2A_METHODS), nasty), params },
+      { requiredKeys: ["jsonrpc", "method"] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof({ weight: 5, arbitrary: request }, { weight: 1, arbitrary: json }), mostly(fc.constant("1.0"), headerValue), async (payload, version) => {
+        await expectHandled("/a2a", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${agentToken}`, "a2a-version": version },
+          body: JSON.stringify(payload),
+        });
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+
   it("POST /oauth2/register: arbitrary client metadata", async () => {
     const metadata = fc.record(
       {
@@ -116,7 +152,7 @@ describe("fuzzing", () => {
   it("POST /oauth2/token and /oauth2/revoke: arbitrary parameters, form or JSON", async () => {
     const params = fc.record(
       {
-        grant_type: fc.oneof(fc.constantFrom("authorization_code", "refresh_token"), nasty),
+        grant_type: fc.oneof(fc.constantFrom("authorization_code", "refresh_token", "client_credentials"), nasty),
         client_id: fc.oneof(fc.constant(client.client_id), nasty), code: nasty, refresh_token: nasty, token: nasty,
         redirect_uri: fc.oneof(fc.constant(client.redirect_uris[0]), nasty), code_verifier: nasty, scope: nasty, resource: nasty,
       },
@@ -160,7 +196,7 @@ describe("fuzzing", () => {
 
   it("discovery and unknown paths: arbitrary paths and queries", async () => {
     const path = fc.oneof(
-      fc.constantFrom("/.well-known/oauth-authorization-server", "/.well-known/oauth-protected-resource/mcp", "/.well-known/jwks.json", "/health", "/ready", "/mcp"),
+      fc.constantFrom("/.well-known/oauth-authorization-server", "/.well-known/oauth-protected-resource/mcp", "/.well-known/jwks.json", "/.well-known/agent-card.json", "/health", "/ready", "/mcp", "/a2a"),
       nasty.filter((segment) => segment.isWellFormed()).map((segment) => `/${encodeURIComponent(segment)}`),
     );
     await fc.assert(

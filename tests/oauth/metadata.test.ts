@@ -24,7 +24,8 @@ describe("discovery documents", () => {
         revocation_endpoint: `${base}/oauth2/revoke`,
         jwks_uri: `${base}/.well-known/jwks.json`,
         response_types_supported: ["code"],
-        grant_types_supported: ["authorization_code", "refresh_token"],
+        // client_credentials: for A2A clients (a2a_clients) only.
+        grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
         code_challenge_methods_supported: ["S256"],
         token_endpoint_auth_methods_supported: ["none", "client_secret_post", "client_secret_basic"],
         revocation_endpoint_auth_methods_supported: ["none", "client_secret_post", "client_secret_basic"],

@@ -25,6 +25,7 @@ beforeAll(async () => {
   await postMcp(server.url, toolCall("whoami"), key);
   expect((await postMcp(server.url, toolCall("whoami"), key)).status).toBe(429); // rate_limited
   await postMcp(server.url, toolCall("whoami"), { "x-api-key": `${account.apiKeyPrefix}_${"x".repeat(43)}` }); // auth_failure
+  await fetch(`${server.url}/a2a`, { method: "POST" }); // a2a_request unauthenticated
   await fetch(`${server.url}/health`);
   await server.pool.query("SELECT pg_sleep(0.15)"); // db_slow_query, through the service's own pool
 
@@ -66,8 +67,9 @@ describe("structured events as written", () => {
     // Migrations at startup may be slow too.
     expect(linesOf("db_slow_query").map(({ pool, statement }) => ({ pool, statement }))).toContainEqual({ pool: "main", statement: "SELECT pg_sleep(0.15)" });
     expect(linesOf("http_request").map((line) => `${String(line.route)} ${String(line.statusClass)} ${String(line.credentialCache)}`)).toEqual([
-      "mcp 2xx miss", ...Array(4).fill("mcp 2xx hit"), "mcp 4xx hit", "mcp 4xx none", "health 2xx none",
+      "mcp 2xx miss", ...Array(4).fill("mcp 2xx hit"), "mcp 4xx hit", "mcp 4xx none", "a2a 4xx none", "health 2xx none",
     ]);
+    expect(linesOf("a2a_request").map(({ method, outcome }) => ({ method, outcome }))).toEqual([{ method: "unknown", outcome: "unauthenticated" }]);
     expect(linesOf("external_api_error").map((line) => line.failure)).toEqual(["server_error"]);
   });
 

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateApiKey } from "../../service/identity/api-keys.js";
+import { authenticateA2aClient, liveA2aConsent } from "../../service/oauth/a2a-clients.js";
 import { createTestDatabase } from "../support/database.js";
 import { runScript } from "../support/process.js";
 
@@ -47,6 +48,31 @@ describe("admin CLI", () => {
 
     expect((await admin("revoke-api-key", "--tenant", "acme", "--prefix", prefix)).code).toBe(0);
     expect(await authenticateApiKey(pool, apiKey)).toBeUndefined();
+  });
+
+  it("registers an A2A client, prints its secret once, grants it a member's access and revokes it", async () => {
+    expect((await admin("create-tenant", "--slug", "agents", "--name", "Agents")).code).toBe(0);
+    expect((await admin("create-user", "--email", "runner@agents.example", "--tenant", "agents")).code).toBe(0);
+    expect((await admin("create-user", "--email", "outsider@agents.example", "--tenant", "first-team")).code).toBe(0);
+    const created = await admin("create-a2a-client", "--tenant", "agents", "--name", "Coach bot");
+    expect(created.code).toBe(0);
+    const { clientId, clientSecret } = JSON.parse(created.stdout);
+    const client = await authenticateA2aClient(pool, clientId, clientSecret);
+    expect(client).toMatchObject({ id: clientId, name: "Coach bot" });
+    const { rows } = await pool.query("SELECT client_secret_hash FROM a2a_clients WHERE id = $1", [clientId]);
+    expect(rows[0].client_secret_hash).not.toContain(clientSecret);
+
+    const outsider = await admin("grant-a2a-access", "--tenant", "agents", "--client", clientId, "--email", "outsider@agents.example");
+    expect(outsider).toMatchObject({ code: 1, stderr: expect.stringMatching(/not a member of tenant agents/) });
+    const granted = await admin("grant-a2a-access", "--tenant", "agents", "--client", clientId, "--email", "runner@agents.example", "--scope", "fitness:read");
+    expect(granted.code).toBe(0);
+    expect(JSON.parse(granted.stdout)).toMatchObject({ clientId, actsFor: "runner@agents.example", scope: "fitness:read" });
+    expect(await liveA2aConsent(pool, client!)).toMatchObject({ scopes: ["fitness:read"] });
+    expect((await admin("grant-a2a-access", "--tenant", "agents", "--client", clientId, "--email", "runner@agents.example", "--scope", "admin")).code).toBe(1);
+
+    expect((await admin("revoke-a2a-access", "--tenant", "agents", "--client", clientId)).code).toBe(0);
+    expect(await liveA2aConsent(pool, client!)).toBeUndefined();
+    expect(await admin("revoke-a2a-access", "--tenant", "agents", "--client", clientId)).toMatchObject({ code: 1, stderr: expect.stringMatching(/no live grant/) });
   });
 
   it("explains bad input instead of failing with a stack trace", async () => {

@@ -1,15 +1,12 @@
 // An agent's session through the SDK client against the synthetic athlete's two years: every number the
-// answers carry is recomputed here from the seeded history with this file's own formulas.
+// answers carry is recomputed from the seeded history with independent formulas (support/training-formulas.ts).
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Activity } from "../../service/fitness/model.js";
 import { createAccount, type Account } from "../mcp/support.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { seedSyntheticHistory, type SeededHistory } from "../support/synthetic-history.js";
-
-const DAY_MS = 86_400_000;
-const CONFIG = { ftp: 250, lthr: 165, maxHr: 188, restingHr: 50, thresholdPaceSecPerKm: 255, weightKg: 68, heightCm: 178, age: 38, sex: "male" };
+import { bestRecentRun, CONFIG, DAY_MS, dayNumber, hoursOf, loadThrough, vdot } from "../support/training-formulas.js";
 
 let server: TestServer;
 let athlete: Account;
@@ -20,43 +17,6 @@ async function call<T>(name: string, args: Record<string, unknown> = {}): Promis
   const result = await client.callTool({ name, arguments: args });
   expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
   return result.structuredContent as T;
-}
-
-// ---- Independent formulas (Coggan TSS, Banister/Coggan CTL-ATL, Daniels VDOT, Riegel, Mifflin-St Jeor) ----
-const dayNumber = (iso: string, offsetSeconds: number) => Math.floor((Date.parse(iso) + offsetSeconds * 1000) / DAY_MS);
-const hoursOf = (a: Activity) => ((a.movingSeconds ?? 0) > 0 ? a.movingSeconds! : a.elapsedSeconds) / 3600;
-const family = (sport: string) => (sport === "hike" ? "walk" : sport);
-
-function tssOf(a: Activity): number {
-  const watts = a.normalizedPowerWatts ?? a.avgPowerWatts;
-  let intensity = 0.65;
-  if (family(a.sport) === "ride" && watts) intensity = watts / CONFIG.ftp;
-  else if (a.avgHeartRate) intensity = a.avgHeartRate / CONFIG.lthr;
-  else if (["run", "walk"].includes(family(a.sport))) {
-    const speed = a.avgSpeedMps || (a.distanceMeters ?? 0) / (hoursOf(a) * 3600);
-    if (speed > 0) intensity = CONFIG.thresholdPaceSecPerKm / (1000 / speed);
-  }
-  return hoursOf(a) * intensity ** 2 * 100;
-}
-
-function loadThrough(activities: Activity[], today: number) {
-  const daily = new Map<number, number>();
-  for (const a of activities) daily.set(dayNumber(a.startTime, a.utcOffsetSeconds), (daily.get(dayNumber(a.startTime, a.utcOffsetSeconds)) ?? 0) + tssOf(a));
-  const first = Math.min(...daily.keys());
-  let ctl = 0;
-  let atl = 0;
-  for (let d = first; d <= today; d++) {
-    const tss = daily.get(d) ?? 0;
-    ctl += (1 - Math.exp(-1 / 42)) * (tss - ctl);
-    atl += (1 - Math.exp(-1 / 7)) * (tss - atl);
-  }
-  return { ctl, atl, tsb: ctl - atl };
-}
-
-function vdot(meters: number, seconds: number): number {
-  const t = seconds / 60;
-  const v = meters / t;
-  return (-4.6 + 0.182258 * v + 0.000104 * v * v) / (0.8 + 0.1894393 * Math.exp(-0.012778 * t) + 0.2989558 * Math.exp(-0.1932605 * t));
 }
 
 beforeAll(async () => {
@@ -90,13 +50,7 @@ describe("an agent's session with the synthetic athlete", () => {
   });
 
   it("gets a marathon prediction from the best run of the last 90 days (Daniels VDOT, Riegel)", async () => {
-    const runs = history.activities.filter((a) => {
-      const d = dayNumber(a.startTime, a.utcOffsetSeconds);
-      const s = hoursOf(a) * 3600;
-      return a.sport === "run" && d > today() - 90 && (a.distanceMeters ?? 0) >= 1500 && s >= 210 && s <= 4 * 3600;
-    });
-    const best = Math.max(...runs.map((a) => vdot(a.distanceMeters!, hoursOf(a) * 3600)));
-    const basisRun = runs.find((a) => vdot(a.distanceMeters!, hoursOf(a) * 3600) === best)!;
+    const { best, basisRun } = bestRecentRun(history.activities, today());
     const p = await call<{ basis: { vdot: number; distanceMeters: number; seconds: number }; vdotSeconds: number; riegelSeconds: number }>(
       "predict_performance",
       { race: "marathon" },

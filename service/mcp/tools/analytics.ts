@@ -3,20 +3,29 @@
 import { z } from "zod";
 import {
   analyzeActivity,
-  analyzeTrainingLoad,
   compareActivities,
   dayOf,
   dateOf,
   performanceTrend,
   personalizedZones,
-  predictRaceTime,
-  RACE_DISTANCES,
 } from "../../intelligence/index.js";
-import { fitnessScoreNow, patternsNow, recommendationsNow, trainingBasis, withThresholds } from "../../training/analytics.js";
+import { fitnessScoreNow, trainingBasis, withThresholds } from "../../training/analytics.js";
 import { findActivity } from "../../training/data.js";
 import { recentInputs } from "../../training/inputs.js";
 import { saveInsight } from "../../training/insights.js";
-import { clock, one, provenanceNote } from "./format.js";
+import {
+  patternsReport,
+  patternsSummary,
+  racePredictionReport,
+  racePredictionSummary,
+  raceTargetInput,
+  recommendationsReport,
+  recommendationsSummary,
+  trainingLoadReport,
+  trainingLoadSummary,
+  targetMetersOf,
+} from "../../training/reports.js";
+import { one, provenanceNote } from "../../training/format.js";
 import { defineTool } from "./tool.js";
 import {
   activityAnalysisSchema,
@@ -50,14 +59,11 @@ export const analyzeTrainingLoadTool = defineTool({
   output: trainingLoadSchema.extend({ insightId: z.string().nullable() }),
   async run({ days, save }, { principal, db }) {
     const owner = ownerOf(principal);
-    const basis = await trainingBasis(db, owner, now());
-    const load = withThresholds(basis, analyzeTrainingLoad(basis.series, basis.today, days));
+    const load = trainingLoadReport(await trainingBasis(db, owner, now()), days);
     const insightId = save ? await saveInsight(db, owner, "training_load", load) : null;
     return { ...load, insightId };
   },
-  summary: (l) =>
-    `As of ${l.date}: CTL ${one(l.ctl)}, ATL ${one(l.atl)}, TSB ${one(l.tsb)} (${l.form}), overtraining risk ${l.risk}` +
-    `${l.flags.length ? ` (${l.flags.join("; ")})` : ""}; confidence ${l.confidence}.${provenanceNote(l)}`,
+  summary: trainingLoadSummary,
 });
 
 export const analyzeActivityTool = defineTool({
@@ -143,12 +149,9 @@ export const detectPatternsTool = defineTool({
   output: patternsSchema,
   async run({ weeks }, { principal, db }) {
     const owner = ownerOf(principal);
-    const basis = await trainingBasis(db, owner, now());
-    return withThresholds(basis, await patternsNow(db, owner, basis, weeks));
+    return patternsReport(db, owner, await trainingBasis(db, owner, now()), weeks);
   },
-  summary: (p) =>
-    `Usual days: ${p.rhythm.usualDays.join(", ") || "none"}; long session: ${p.longSession.weekday ?? "none"}; ` +
-    `current streak ${p.streaks.currentDayStreak} days; load jumps: ${p.loadJumps.jumps.length}.${provenanceNote(p)}`,
+  summary: patternsSummary,
 });
 
 const PERIOD_DAYS = { week: 7, month: 30, quarter: 91, half_year: 182, year: 365 } as const;
@@ -180,8 +183,6 @@ export const analyzePerformanceTrendsTool = defineTool({
     `${t.slopePerWeek === null ? "" : ` (${t.slopePerWeek.toFixed(2)} ${t.unit}/week, p = ${t.pValue?.toFixed(3)})`}.${provenanceNote(t)}`,
 });
 
-const raceNames = Object.keys(RACE_DISTANCES) as [keyof typeof RACE_DISTANCES, ...(keyof typeof RACE_DISTANCES)[]];
-
 export const predictPerformanceTool = defineTool({
   name: "predict_performance",
   title: "Race time prediction",
@@ -193,22 +194,12 @@ export const predictPerformanceTool = defineTool({
   requiredScope: "fitness:read",
   annotations: readOnly,
   reusable: true,
-  input: z
-    .strictObject({
-      race: z.enum(raceNames).optional(),
-      distance_meters: z.number().min(800).max(100_000).optional(),
-    })
-    .refine((v) => v.race === undefined || v.distance_meters === undefined, { message: "give exactly one of race or distance_meters" }),
+  input: raceTargetInput,
   output: racePredictionSchema,
-  async run({ race, distance_meters }, { principal, db }) {
-    const { activities } = await recentInputs(db, ownerOf(principal), now(), { days: 0 });
-    return predictRaceTime(activities.recent, distance_meters ?? RACE_DISTANCES[race ?? "marathon"]);
+  async run(input, { principal, db }) {
+    return racePredictionReport(db, ownerOf(principal), now(), targetMetersOf(input));
   },
-  summary: (p) =>
-    p.vdotSeconds === null || p.basis === null
-      ? `No prediction for ${p.targetMeters} m.${provenanceNote(p)}`
-      : `${p.targetMeters} m: ${clock(p.vdotSeconds)} by VDOT ${one(p.basis.vdot)}, ${clock(p.riegelSeconds!)} by Riegel, ` +
-        `from ${p.basis.distanceMeters} m in ${clock(p.basis.seconds)}.${provenanceNote(p)}`,
+  summary: racePredictionSummary,
 });
 
 export const calculatePersonalizedZonesTool = defineTool({
@@ -241,13 +232,9 @@ export const generateRecommendationsTool = defineTool({
   output: recommendationsSchema,
   async run(_input, { principal, db }) {
     const owner = ownerOf(principal);
-    const basis = await trainingBasis(db, owner, now());
-    return withThresholds(basis, await recommendationsNow(db, owner, basis));
+    return recommendationsReport(db, owner, await trainingBasis(db, owner, now()));
   },
-  summary: (r) =>
-    r.recommendations.length
-      ? r.recommendations.map((x) => `[${x.priority}] ${x.recommendation}`).join(" ") + provenanceNote(r)
-      : `No recommendations.${provenanceNote(r)}`,
+  summary: recommendationsSummary,
 });
 
 

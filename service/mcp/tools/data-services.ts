@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { FoodDetails, FoodSearchPage } from "../../data-services/usda.js";
 import { ProviderError, RateLimitedError } from "../../providers/errors.js";
 import { findActivity } from "../../training/data.js";
-import { one } from "./format.js";
+import { one } from "../../training/format.js";
 import { defineTool, ToolError } from "./tool.js";
 import { notFound, ownerOf, readOnly } from "./training-support.js";
 

@@ -2,8 +2,6 @@
 // results can be kept in insights (save: true) and read back with list_insights.
 import { z } from "zod";
 import {
-
-  goalFeasibility,
   goalProgress,
   RACE_DISTANCES,
   suggestGoals,
@@ -11,15 +9,15 @@ import {
   type GoalProgress,
   type GoalSuggestions,
 } from "../../intelligence/index.js";
-import { createGoal, deleteGoal, findGoal, listGoals, type StoredGoal } from "../../training/goals.js";
+import { createGoal, deleteGoal, listGoals, type StoredGoal } from "../../training/goals.js";
 import { recentInputs, type Owner } from "../../training/inputs.js";
 import { listInsights, saveInsight } from "../../training/insights.js";
+import { goalFeasibilityReport, goalFeasibilitySummary, goalInputs } from "../../training/reports.js";
 import type { Queryable } from "../../db/pool.js";
-import { clock, one, provenanceNote } from "./format.js";
+import { clock, one, provenanceNote } from "../../training/format.js";
 import { defineTool } from "./tool.js";
 import { mayStoreInsight, notFound, now, ownerOf, provenance, readOnly } from "./training-support.js";
 
-const DAY_MS = 86_400_000;
 const goalType = z.enum(["distance", "volume", "race_time", "frequency"]);
 const goalStatus = z.enum(["active", "completed", "abandoned"]);
 const goalId = z.uuid({ message: "expected a goal id (a UUID) as returned by set_goal or list_goals" });
@@ -120,14 +118,8 @@ export const deleteGoalTool = defineTool({
   summary: () => "Goal deleted.",
 });
 
-/** The goal and the activities its computations need: since its start, and at least the last 90 days. */
-async function goalInputs(db: Queryable, owner: Owner, id: string) {
-  const goal = await findGoal(db, owner, id);
-  if (!goal) notFound("goal", id);
-  const nowMs = now();
-  const sinceStart = Math.ceil((nowMs - Date.parse(`${goal.startDate}T00:00:00Z`)) / DAY_MS) + 2;
-  const { today, activities } = await recentInputs(db, owner, nowMs, { days: Math.max(0, sinceStart) });
-  return { goal, today, activities: activities.all };
+async function requireGoalInputs(db: Queryable, owner: Owner, id: string) {
+  return (await goalInputs(db, owner, id, now())) ?? notFound("goal", id);
 }
 
 const progressSchema = z.object({
@@ -158,7 +150,7 @@ export const trackProgressTool = defineTool({
   output: progressSchema.extend({ insightId: z.string().nullable() }),
   async run({ goal_id, save }, { principal, db }) {
     const owner = ownerOf(principal);
-    const { goal, today, activities } = await goalInputs(db, owner, goal_id);
+    const { goal, today, activities } = await requireGoalInputs(db, owner, goal_id);
     const progress = goalProgress(goal, activities, today);
     return { ...progress, insightId: save ? await saveInsight(db, owner, "goal_progress", progress) : null };
   },
@@ -193,11 +185,10 @@ export const analyzeGoalFeasibilityTool = defineTool({
   output: feasibilitySchema.extend({ insightId: z.string().nullable() }),
   async run({ goal_id, save }, { principal, db }) {
     const owner = ownerOf(principal);
-    const { goal, today, activities } = await goalInputs(db, owner, goal_id);
-    const feasibility = goalFeasibility(goal, activities, today);
+    const feasibility = (await goalFeasibilityReport(db, owner, goal_id, now())) ?? notFound("goal", goal_id);
     return { ...feasibility, insightId: save ? await saveInsight(db, owner, "goal_feasibility", feasibility) : null };
   },
-  summary: (f) => `Verdict: ${f.verdict}. ${f.reasons.join(" ")}${provenanceNote(f)}`,
+  summary: goalFeasibilitySummary,
 });
 
 const suggestionsSchema = z.object({

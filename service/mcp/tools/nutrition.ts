@@ -5,7 +5,7 @@ import { trainingSeconds } from "../../intelligence/activity-time.js";
 import { ACTIVITY_FACTORS, dailyNutrition, dayOf, localDay, type DailyNutrition } from "../../intelligence/index.js";
 import { effectiveFitnessConfig } from "../../training/fitness-config.js";
 import { recentInputs } from "../../training/inputs.js";
-import { provenanceNote } from "./format.js";
+import { provenanceNote } from "../../training/format.js";
 import { defineTool } from "./tool.js";
 import { now, ownerOf, provenance, readOnly } from "./training-support.js";
 

@@ -1,10 +1,11 @@
 // Sleep and recovery tools over the stored sleep, HRV and training load.
 import { z } from "zod";
 import { dateOf, dayOf, sleepQuality, sleepTrends } from "../../intelligence/index.js";
-import { recoveryNow, restDayNow, trainingBasis, withThresholds } from "../../training/analytics.js";
+import { trainingBasis } from "../../training/analytics.js";
+import { recoveryReport, recoverySummary, restDayReport, restDaySummary } from "../../training/reports.js";
 import { listSleep } from "../../training/data.js";
 
-import { one, provenanceNote } from "./format.js";
+import { one, provenanceNote } from "../../training/format.js";
 import { defineTool } from "./tool.js";
 import { hrvStatusSchema, recoveryScoreSchema, restDaySchema, sleepQualitySchema, sleepTrendsSchema } from "./training-schemas.js";
 import { now, ownerOf, provenance, readOnly } from "./training-support.js";
@@ -67,11 +68,9 @@ export const calculateRecoveryScoreTool = defineTool({
   output: recoveryScoreSchema.extend({ tsb: z.number(), sleepScore: z.number().nullable(), hrv: hrvStatusSchema.nullable() }),
   async run(_input, { principal, db }) {
     const owner = ownerOf(principal);
-    const basis = await trainingBasis(db, owner, now());
-    const state = await recoveryNow(db, owner, basis);
-    return { ...withThresholds(basis, state.recovery), tsb: state.load.tsb, sleepScore: state.sleep?.score ?? null, hrv: state.hrv };
+    return recoveryReport(db, owner, await trainingBasis(db, owner, now()));
   },
-  summary: (r) => `Recovery ${r.score === null ? "unknown" : `${Math.round(r.score)}/100`} (${r.status}); TSB ${one(r.tsb)}.${provenanceNote(r)}`,
+  summary: recoverySummary,
 });
 
 export const suggestRestDayTool = defineTool({
@@ -87,13 +86,9 @@ export const suggestRestDayTool = defineTool({
   output: restDaySchema.extend({ recoveryScore: z.number().nullable(), date: z.string() }),
   async run(_input, { principal, db }) {
     const owner = ownerOf(principal);
-    const basis = await trainingBasis(db, owner, now());
-    const { recovery, ...advice } = await restDayNow(db, owner, basis);
-    return { ...withThresholds(basis, advice), recoveryScore: recovery.score, date: basis.today };
+    return restDayReport(db, owner, await trainingBasis(db, owner, now()));
   },
-  summary: (a) =>
-    `${a.restRecommended ? "Rest recommended" : "No rest needed"} on ${a.date}` +
-    `${a.reasons.length ? `: ${a.reasons.map((r) => r.reason).join("; ")}` : ""}.${provenanceNote(a)}`,
+  summary: restDaySummary,
 });
 
 

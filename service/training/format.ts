@@ -1,4 +1,4 @@
-// Numbers in tool summaries, written the way a person reads them.
+// Numbers in summaries (MCP tool results, A2A skill results), written the way a person reads them.
 
 /** 3725 -> "1:02:05", 1250 -> "20:50". */
 export function clock(seconds: number): string {

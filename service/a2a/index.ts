@@ -1,0 +1,47 @@
+// The A2A face (issue 12). composition.ts builds A2aServices once (the task events channel, the skill
+// catalog over the MCP tool catalog); app.ts mounts a2aFace, whose SDK side loads on the first A2A request.
+import type { Router } from "express";
+import type pg from "pg";
+import type { Logger } from "winston";
+import type { Config } from "../config.js";
+import type { OutageLog } from "../db/outage.js";
+import { createToolCatalog, PIERRE_TOOLS, type ToolCatalog } from "../mcp/tools/index.js";
+import type { OAuthPrincipal } from "../oauth/index.js";
+import type { RateLimiter } from "../ratelimit/index.js";
+import { a2aRouter } from "./router.js";
+import { createA2aServer } from "./server.js";
+import { createSkillCatalog, type SkillCatalog } from "./skills.js";
+import { createTaskEvents, type TaskEvents } from "./task-events.js";
+
+export interface A2aServices {
+  /** Task changes from every instance; close before the pool ends. */
+  taskEvents: TaskEvents;
+  skills: SkillCatalog;
+  tools: ToolCatalog;
+}
+
+export function createA2aServices(pool: pg.Pool, logger: Logger): A2aServices {
+  const tools = createToolCatalog(PIERRE_TOOLS);
+  return { taskEvents: createTaskEvents(pool, logger), skills: createSkillCatalog(tools), tools };
+}
+
+export interface A2aFaceDeps {
+  config: Config;
+  pool: pg.Pool;
+  logger: Logger;
+  outages: OutageLog;
+  rateLimiter: RateLimiter;
+  verifyA2aToken(token: string): Promise<OAuthPrincipal | undefined>;
+  services: A2aServices;
+}
+
+export function a2aFace({ config, pool, logger, outages, rateLimiter, verifyA2aToken, services }: A2aFaceDeps): Router {
+  const { taskEvents, skills, tools } = services;
+  return a2aRouter({
+    config,
+    rateLimiter,
+    verifyA2aToken,
+    skills,
+    loadServer: async (callerOfRequest) => createA2aServer({ config, db: pool, logger, outages, taskEvents, skills, tools, now: Date.now }, callerOfRequest),
+  });
+}
