@@ -140,6 +140,11 @@ interface LiveGrant {
   credentialEpoch: string;
 }
 
+/** What both token kinds' liveness queries read: users u, tenants t (and tenant_memberships m) joined. */
+const LIVE_GRANT_COLUMNS = `u.tier, ${PRINCIPAL_ACCOUNT_SQL} AS account,
+       json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant,
+       ${CREDENTIAL_EPOCH_SQL} AS "credentialEpoch"`;
+
 /**
  * The user's tier and account, the tenant and the credential epoch when the token's grant is unrevoked,
  * the user enabled and the token itself not revoked. The membership always exists: a family row is
@@ -149,9 +154,7 @@ async function liveGrant(db: Queryable, claims: AccessTokenClaims): Promise<Live
   const { rows } = await db.query<LiveGrant>({
     // Named: on every request, so each connection parses and plans it once.
     name: "live-access-token-grant",
-    text: `SELECT u.tier, ${PRINCIPAL_ACCOUNT_SQL} AS account,
-       json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant,
-       ${CREDENTIAL_EPOCH_SQL} AS "credentialEpoch"
+    text: `SELECT ${LIVE_GRANT_COLUMNS}
      FROM oauth2_token_families f JOIN users u ON u.id = f.user_id JOIN tenants t ON t.id = f.tenant_id
        JOIN tenant_memberships m ON m.tenant_id = f.tenant_id AND m.user_id = f.user_id
      WHERE f.id = $1 AND f.user_id = $2 AND f.tenant_id = $3 AND f.client_id = $4
@@ -166,9 +169,7 @@ async function liveGrant(db: Queryable, claims: AccessTokenClaims): Promise<Live
 async function liveA2aConsent(db: Queryable, claims: AccessTokenClaims): Promise<LiveGrant | undefined> {
   const { rows } = await db.query<LiveGrant>({
     name: "live-a2a-token-consent",
-    text: `SELECT u.tier, ${PRINCIPAL_ACCOUNT_SQL} AS account,
-       json_build_object('id', t.id, 'slug', t.slug, 'name', t.name, 'tier', t.tier) AS tenant,
-       ${CREDENTIAL_EPOCH_SQL} AS "credentialEpoch"
+    text: `SELECT ${LIVE_GRANT_COLUMNS}
      FROM a2a_sessions s JOIN a2a_clients c ON c.id = s.client_id AND c.tenant_id = s.tenant_id
        JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = s.tenant_id
        JOIN tenant_memberships m ON m.tenant_id = s.tenant_id AND m.user_id = s.user_id
