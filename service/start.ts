@@ -3,6 +3,7 @@
 // production bundle's entry/bundle-main.ts (`node dist/main.js`).
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logging/index.js";
+import { routeConsoleToLogger } from "./logging/console.js";
 import { resolveRuntime } from "./runtime.js";
 import { startServer, type BootInfo } from "./server.js";
 import { startTracing } from "./tracing/sdk.js";
@@ -11,7 +12,8 @@ export async function startService(boot?: BootInfo): Promise<void> {
   try {
     await run(boot);
   } catch (error) {
-    console.error("failed to start:", error instanceof Error ? error.message : error);
+    // Straight to stderr: the console may already be the logger's (routeConsoleToLogger), at warn.
+    process.stderr.write(`failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
 }
@@ -22,10 +24,11 @@ async function run(boot: BootInfo | undefined): Promise<void> {
     parsed = loadConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
+    process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }
   const logger = createLogger({ level: parsed.logLevel, projectId: parsed.googleCloudProject });
+  routeConsoleToLogger(logger);
   const runtime = await resolveRuntime(parsed, (message) => logger.info(message));
   const server = await startServer(runtime.config, logger, boot);
   // After listening: nothing of tracing delays the first request (tracing/sdk.ts).
