@@ -12,6 +12,7 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import type { Config } from "../config.js";
+import { DATABASE_RETRY_AFTER_SECONDS } from "../db/outage.js";
 import { readJson } from "../http/json-body.js";
 import { publicUrlProblem } from "../http/public-https.js";
 import { A2A_METHODS, emitEvent, tenantBucket, type EventFields } from "../logging/events.js";
@@ -20,6 +21,7 @@ import { emitRateLimited, principalLimits, rateLimitHeaders, type RateLimiter } 
 import { A2aCaller } from "./caller.js";
 import type { A2aServer } from "./server.js";
 import { chooseSkill, type SkillCatalog } from "./skills.js";
+import { STORE_UNAVAILABLE } from "./store-errors.js";
 
 /** The SDK's AGENT_CARD_PATH with its leading slash (a test holds the two equal). */
 export const AGENT_CARD_ROUTE = "/.well-known/agent-card.json";
@@ -130,10 +132,16 @@ export function a2aRouter(deps: A2aRouterDeps): Router {
     if (webhook) return refuse(200, INVALID_PARAMS, `Invalid params: the push notification URL ${webhook}`, "protocol_error");
 
     callers.set(req, new A2aCaller(principal));
-    // The SDK answers errors in 200 JSON-RPC bodies; the event should still say so.
+    // The SDK answers errors in 200 JSON-RPC bodies; the event should still say so. A store that could not
+    // reach the database is an outage, not a fault: 503 with Retry-After, as /mcp answers (the SDK says 500).
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
-      if (body && typeof body === "object" && "error" in body) event.outcome = res.statusCode >= 500 ? "internal_error" : "protocol_error";
+      if (body && typeof body === "object" && "error" in body) {
+        event.outcome = res.statusCode >= 500 ? "internal_error" : "protocol_error";
+        if ((body as { error?: { message?: unknown } }).error?.message === STORE_UNAVAILABLE && !res.headersSent) {
+          res.status(503).set("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS));
+        }
+      }
       return json(body);
     };
     atRoot((await load()).jsonRpc, req, res, next);

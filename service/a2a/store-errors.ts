@@ -4,6 +4,9 @@
 import type { Logger } from "winston";
 import { isDatabaseUnavailable, type OutageLog } from "../db/outage.js";
 
+/** The message of a store call that failed because the database is unreachable; the router answers it 503. */
+export const STORE_UNAVAILABLE = "Service unavailable: the database cannot be reached; retry shortly";
+
 export interface StoreFailures {
   log: Logger;
   outages: OutageLog;
@@ -15,7 +18,7 @@ export async function storeCall<T>(failures: StoreFailures, what: string, run: (
   } catch (error) {
     if (isDatabaseUnavailable(error)) {
       failures.outages.report(error);
-      throw new Error("Service unavailable: the database cannot be reached; retry shortly");
+      throw new Error(STORE_UNAVAILABLE);
     }
     failures.log.error(`A2A ${what} failed`, { error });
     throw new Error("Internal error");

@@ -93,4 +93,23 @@ describe("push notifications", () => {
       await pair.first.pool.query("ALTER TABLE a2a_push_configs_away RENAME TO a2a_push_configs");
     }
   });
+
+  it("answers a store's lost database connection 503 with Retry-After, as /mcp does", async () => {
+    const task = (await onFirst.sendMessage({ tenant: "", message: skillMessage("goal_feasibility"), configuration: undefined, metadata: undefined })) as Task;
+    // A real PostgreSQL error of the class an outage raises (57P03 cannot_connect_now), from the store's own query.
+    await pair.first.pool.query(`CREATE FUNCTION refuse_now() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'the database system is starting up' USING ERRCODE = '57P03'; END $$`);
+    await pair.first.pool.query("CREATE TRIGGER refuse_now BEFORE INSERT ON a2a_push_configs FOR EACH STATEMENT EXECUTE FUNCTION refuse_now()");
+    try {
+      const response = await postA2a(pair.second, {
+        jsonrpc: "2.0", id: 5, method: "CreateTaskPushNotificationConfig", params: { taskId: task.id, url: `${receiver.origin}/hook`, token: "t" },
+      }, token);
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("5");
+      expect(await response.json()).toMatchObject({ id: 5, error: { message: expect.stringMatching(/^Service unavailable/) } });
+    } finally {
+      await pair.first.pool.query("DROP TRIGGER refuse_now ON a2a_push_configs");
+      await pair.first.pool.query("DROP FUNCTION refuse_now()");
+    }
+  });
 });
