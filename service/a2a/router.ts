@@ -137,10 +137,10 @@ export function a2aRouter(deps: A2aRouterDeps): Router {
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
       if (body && typeof body === "object" && "error" in body) {
-        event.outcome = res.statusCode >= 500 ? "internal_error" : "protocol_error";
         if ((body as { error?: { message?: unknown } }).error?.message === STORE_UNAVAILABLE && !res.headersSent) {
           res.status(503).set("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS));
         }
+        event.outcome = res.statusCode >= 500 ? "internal_error" : "protocol_error";
       }
       return json(body);
     };
