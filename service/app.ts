@@ -36,7 +36,7 @@ export function createApp({ config, pool, logger, outages, oauth, rateLimiter, f
   app.use(healthRouter(pool));
   // The hot path first, so its requests skip matching every OAuth route.
   app.use(mcpRouter({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken, outages, fitness, services: dataServices, answers }));
-  app.use(a2aFace({ config, pool, logger, outages, rateLimiter, verifyA2aToken: oauth.verifyA2aToken, services: a2a }));
+  app.use(a2aFace({ config, pool, logger, outages, rateLimiter, verifyA2aToken: oauth.verifyA2aToken, services: a2a, sync: fitness?.sync }));
   if (fitness) {
     const authenticate = createCallerAuthentication({ config, pool, rateLimiter, verifyAccessToken: oauth.verifyAccessToken });
     app.use(fitnessRouter({ connect: fitness.connect, rateLimiter, authenticate }));

@@ -23,6 +23,8 @@ export interface ExecutorDeps {
   now: () => number;
   sdk: A2aSdk["core"];
   isTerminal: IsTerminal;
+  /** Brings the user's provider connections up to date before a skill reads their data (fitness/sync.ts), when the service has a fitness layer. */
+  refreshOwner?: (owner: { tenantId: string; userId: string }) => Promise<void>;
 }
 
 export class SkillExecutor implements AgentExecutor {
@@ -98,7 +100,9 @@ export class SkillExecutor implements AgentExecutor {
     bus.publish({ kind: "statusUpdate", data: { taskId, contextId, status: status(TaskState.TASK_STATE_CANCELED, message), metadata: {} } });
   }
 
-  private run(skill: Skill, input: Record<string, unknown>, owner: { tenantId: string; userId: string }): Promise<SkillOutcome> {
+  private async run(skill: Skill, input: Record<string, unknown>, owner: { tenantId: string; userId: string }): Promise<SkillOutcome> {
+    // Every skill is an analysis over all of the user's data, as the MCP tools it names (syncsFirst).
+    await this.deps.refreshOwner?.(owner);
     return skill.run(input, { db: this.deps.db, owner, nowMs: this.deps.now() });
   }
 

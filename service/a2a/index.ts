@@ -9,6 +9,7 @@ import { createToolCatalog, PIERRE_TOOLS, type ToolCatalog } from "../mcp/tools/
 import type { OAuthPrincipal } from "../oauth/index.js";
 import type { RateLimiter } from "../ratelimit/index.js";
 import { a2aRouter } from "./router.js";
+import type { SyncService } from "../fitness/sync.js";
 import { createA2aServer } from "./server.js";
 import { createSkillCatalog, type SkillCatalog } from "./skills.js";
 import { createTaskEvents, type TaskEvents } from "./task-events.js";
@@ -33,15 +34,17 @@ export interface A2aFaceDeps {
   rateLimiter: RateLimiter;
   verifyA2aToken(token: string): Promise<OAuthPrincipal | undefined>;
   services: A2aServices;
+  /** The fitness layer's sync, when there is one: skills bring the user's connections up to date first. */
+  sync: Pick<SyncService, "refreshOwner"> | undefined;
 }
 
-export function a2aFace({ config, pool, logger, outages, rateLimiter, verifyA2aToken, services }: A2aFaceDeps): Router {
+export function a2aFace({ config, pool, logger, outages, rateLimiter, verifyA2aToken, services, sync }: A2aFaceDeps): Router {
   const { taskEvents, skills, tools } = services;
   return a2aRouter({
     config,
     rateLimiter,
     verifyA2aToken,
     skills,
-    loadServer: async (callerOfRequest) => createA2aServer({ config, db: pool, logger, outages, taskEvents, skills, tools, now: Date.now }, callerOfRequest),
+    loadServer: async (callerOfRequest) => createA2aServer({ config, db: pool, logger, outages, taskEvents, skills, tools, now: Date.now, refreshOwner: sync && ((owner) => sync.refreshOwner(owner)) }, callerOfRequest),
   });
 }

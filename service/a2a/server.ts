@@ -13,7 +13,7 @@ import type { ToolCatalog } from "../mcp/tools/index.js";
 import type { A2aCaller } from "./caller.js";
 import { agentCard } from "./card.js";
 import { FollowingEventBuses, terminalStates } from "./event-buses.js";
-import { SkillExecutor } from "./executor.js";
+import { SkillExecutor, type ExecutorDeps } from "./executor.js";
 import { requireA2aSdk } from "./sdk.js";
 import type { SkillCatalog } from "./skills.js";
 import type { TaskEvents } from "./task-events.js";
@@ -29,6 +29,7 @@ export interface A2aServerDeps {
   skills: SkillCatalog;
   tools: ToolCatalog;
   now: () => number;
+  refreshOwner?: ExecutorDeps["refreshOwner"];
 }
 
 export interface A2aServer {
@@ -44,7 +45,7 @@ export function createA2aServer(deps: A2aServerDeps, callerOfRequest: (req: Para
   const failures = { log: deps.logger, outages: deps.outages };
   const store = new PostgresTaskStore(deps.db, sdk.core, failures);
   const buses = new FollowingEventBuses(deps.taskEvents, store, isTerminal, deps.logger);
-  const executor = new SkillExecutor({ db: deps.db, skills: deps.skills, log: deps.logger, now: deps.now, sdk: sdk.core, isTerminal });
+  const executor = new SkillExecutor({ db: deps.db, skills: deps.skills, log: deps.logger, now: deps.now, sdk: sdk.core, isTerminal, refreshOwner: deps.refreshOwner });
   const card = agentCard(deps.config, deps.skills, deps.tools, sdk.core.A2A_PROTOCOL_VERSION);
   const pushStore = new PostgresPushStore(deps.db, sdk.core, failures);
   // The same SSRF rules and knobs as OAuth client metadata documents: both are URLs a client names.

@@ -13,7 +13,7 @@ import type { ProviderRegistry } from "../providers/index.js";
 import type { FitnessProvider, ProviderAuth } from "../providers/types.js";
 import type { TokenAccess } from "./access.js";
 import { findStreams, saveActivityDetail, saveListedDetail, upsertActivities, upsertHrv, upsertSleep, type StoredActivity } from "./activity-store.js";
-import { markStatus, markSynced, type Connection } from "./connections.js";
+import { listConnections, markStatus, markSynced, type Connection, type Owner } from "./connections.js";
 import type { Activity, ActivityStreams, AthleteProfile, HrvRecord, Lap, SleepRecord } from "./model.js";
 import { blockedUntil, recordRateLimit } from "./rate-limits.js";
 import { lockHeldLease, readSyncState, releaseLease, renewLease, saveSynced, takeLease, type SyncState } from "./sync-state.js";
@@ -71,6 +71,12 @@ export interface SyncService {
   /** Laps and (when asked) streams of one stored activity, read from the provider at most hourly. */
   detail(connection: Connection, activity: StoredActivity, streams: boolean): Promise<{ laps: Lap[] | null; streams: ActivityStreams | null; note: string | null }>;
   profile(connection: Connection): Promise<AthleteProfile | null>;
+  /**
+   * Brings every usable connection of the owner up to date (ensureFresh each), for answers computed from all
+   * of their data (the analyses): a connection that needs reauthorization or was just removed is left as
+   * it is, and a provider that says wait leaves its cache as it is (ensureFresh).
+   */
+  refreshOwner(owner: Owner): Promise<void>;
 }
 
 interface Gathered {
@@ -205,9 +211,21 @@ export function createSyncService(deps: SyncDeps): SyncService {
     }
   }
 
+  async function refreshOwner(owner: Owner): Promise<void> {
+    const connections = (await listConnections(deps.pool, owner)).filter((c) => c.status === "connected");
+    await Promise.all(
+      connections.map((connection) =>
+        ensureFresh(connection).catch((error: unknown) => {
+          if (!(error instanceof ReauthorizationRequiredError || error instanceof ConnectionRemovedError)) throw error;
+        }),
+      ),
+    );
+  }
+
   return {
     ensureFresh,
     detail,
+    refreshOwner,
     async profile(connection) {
       await ensureFresh(connection);
       return (await readSyncState(deps.pool, connection.id))?.profile ?? null;

@@ -60,5 +60,7 @@ export const RESOURCE_LIST: ListResourcesResult = Object.freeze({
 export async function readResource(uri: string, context: ToolContext): Promise<ReadResourceResult | undefined> {
   const spec = byUri.get(uri);
   if (!spec) return undefined;
+  // Every resource is a view of the synced data: bring the caller's connections up to date first, as the analyses do.
+  await context.fitness?.sync.refreshOwner(ownerOf(context.principal));
   return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify(await spec.read(context)) }] };
 }

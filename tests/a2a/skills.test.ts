@@ -177,3 +177,13 @@ describe("tasks across instances", () => {
     expect((await onFirst.getTask({ tenant: "", id: task!.id, historyLength: undefined })).status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
   });
 });
+
+describe("a skill right after the athlete connected", () => {
+  it("answers from the provider's history: skills sync the user's connections first, as the MCP analyses do", async () => {
+    const newcomer = await createAccount(pair.first.pool, "a2a-newcomer", { tenantTier: "pro", userTier: "pro" });
+    await callOk(pair.first.url, newcomer.apiKey, "connect_provider", { provider: "synthetic" });
+    const client = await discoverA2aClient(pair.first, await a2aToken(pair.first, await registerA2aAgent(pair.first.pool, newcomer)));
+    const { data } = result(await send(client, "weekly_training_review"));
+    expect((data.load as { ctl: number }).ctl).toBeGreaterThan(10);
+  });
+});

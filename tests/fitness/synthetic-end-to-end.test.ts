@@ -84,4 +84,19 @@ describe("the synthetic athlete through the SDK client", () => {
     const athlete = await client.callTool({ name: "get_athlete", arguments: {} });
     expect(athlete.structuredContent).toMatchObject({ profiles: [{ provider: "synthetic", synthetic: true }] });
   });
+
+  it("answers an analysis asked right after connect_provider from the athlete's history (analyses sync first)", async () => {
+    const bo = await createAccount(server.pool, "synthetic-bo");
+    const fresh = await mcpClient(server, bo.apiKey);
+    try {
+      await fresh.callTool({ name: "connect_provider", arguments: { provider: "synthetic" } });
+      const load = (await fresh.callTool({ name: "analyze_training_load", arguments: { days: 7 } })).structuredContent as { ctl: number; missing: string[] };
+      expect(load.ctl).toBeGreaterThan(10);
+      expect(load.missing).not.toContain("activities");
+      const { rows } = await server.pool.query("SELECT count(*)::int AS n FROM fitness_activities WHERE user_id = $1", [bo.user.id]);
+      expect(rows[0].n).toBeGreaterThan(400);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

@@ -52,6 +52,7 @@ export const analyzeTrainingLoadTool = defineTool({
   requiredScope: "fitness:read",
   annotations: mayStoreInsight,
   reusable: ({ save }) => !save,
+  syncsFirst: true,
   input: z.strictObject({
     days: z.number().int().min(1).max(730).default(42).describe("How many days of the daily series to return"),
     save: z.boolean().default(false).describe("Store this analysis in the insights for later"),
@@ -75,6 +76,7 @@ export const analyzeActivityTool = defineTool({
   requiredScope: "fitness:read",
   annotations: readOnly,
   reusable: true,
+  syncsFirst: true,
   input: z.strictObject({ activity_id: activityId }),
   output: activityAnalysisSchema.extend({ name: z.string() }),
   async run({ activity_id }, { principal, db }) {
@@ -97,6 +99,7 @@ export const compareActivitiesTool = defineTool({
   requiredScope: "fitness:read",
   annotations: readOnly,
   reusable: true,
+  syncsFirst: true,
   input: z.strictObject({ first_id: activityId, second_id: activityId }),
   output: comparisonSchema,
   async run({ first_id, second_id }, { principal, db }) {
@@ -125,6 +128,7 @@ export const calculateFitnessScoreTool = defineTool({
   requiredScope: "fitness:read",
   annotations: readOnly,
   reusable: true,
+  syncsFirst: true,
   input: z.strictObject({}),
   output: fitnessScoreSchema,
   async run(_input, { principal, db }) {
@@ -145,6 +149,7 @@ export const detectPatternsTool = defineTool({
   requiredScope: "fitness:read",
   annotations: readOnly,
   reusable: true,
+  syncsFirst: true,
   input: z.strictObject({ weeks: z.number().int().min(1).max(52).default(4) }),
   output: patternsSchema,
   async run({ weeks }, { principal, db }) {
@@ -166,6 +171,7 @@ export const analyzePerformanceTrendsTool = defineTool({
   requiredScope: "fitness:read",
   annotations: readOnly,
   reusable: true,
+  syncsFirst: true,
   input: z.strictObject({
     metric: z.enum(["pace", "heart_rate", "power", "distance", "duration"]),
     period: z.enum(Object.keys(PERIOD_DAYS) as [keyof typeof PERIOD_DAYS]).default("quarter"),
@@ -194,6 +200,7 @@ export const predictPerformanceTool = defineTool({
   requiredScope: "fitness:read",
   annotations: readOnly,
   reusable: true,
+  syncsFirst: true,
   input: raceTargetInput,
   output: racePredictionSchema,
   async run(input, { principal, db }) {
@@ -211,6 +218,7 @@ export const calculatePersonalizedZonesTool = defineTool({
   requiredScope: "fitness:read",
   annotations: readOnly,
   reusable: true,
+  syncsFirst: true,
   input: z.strictObject({}),
   output: zonesSchema,
   async run(_input, { principal, db }) {
@@ -228,6 +236,7 @@ export const generateRecommendationsTool = defineTool({
   requiredScope: "fitness:read",
   annotations: readOnly,
   reusable: true,
+  syncsFirst: true,
   input: z.strictObject({}),
   output: recommendationsSchema,
   async run(_input, { principal, db }) {

@@ -34,6 +34,7 @@ export const getFitnessConfig = defineTool({
   requiredScope: "fitness:read",
   annotations: readOnly,
   reusable: true,
+  syncsFirst: true,
   input: z.strictObject({}),
   output: z.object({
     tenantDefault: storedConfig.nullable(),

@@ -146,6 +146,7 @@ export const trackProgressTool = defineTool({
   requiredScope: "fitness:read",
   annotations: mayStoreInsight,
   reusable: ({ save }) => !save,
+  syncsFirst: true,
   input: z.strictObject({ goal_id: goalId, save }),
   output: progressSchema.extend({ insightId: z.string().nullable() }),
   async run({ goal_id, save }, { principal, db }) {
@@ -181,6 +182,7 @@ export const analyzeGoalFeasibilityTool = defineTool({
   requiredScope: "fitness:read",
   annotations: mayStoreInsight,
   reusable: ({ save }) => !save,
+  syncsFirst: true,
   input: z.strictObject({ goal_id: goalId, save }),
   output: feasibilitySchema.extend({ insightId: z.string().nullable() }),
   async run({ goal_id, save }, { principal, db }) {
@@ -213,6 +215,7 @@ export const suggestGoalsTool = defineTool({
   requiredScope: "fitness:read",
   annotations: mayStoreInsight,
   reusable: ({ save }) => !save,
+  syncsFirst: true,
   input: z.strictObject({ save }),
   output: suggestionsSchema.extend({ insightId: z.string().nullable() }),
   async run({ save }, { principal, db }) {

@@ -34,6 +34,7 @@ export const calculateDailyNutritionTool = defineTool({
   requiredScope: "fitness:read",
   annotations: readOnly,
   reusable: true,
+  syncsFirst: true,
   input: z.strictObject({
     activity_level: z.enum(activityLevels).default("moderately_active"),
     training_hours: z.number().min(0).max(24).optional(),

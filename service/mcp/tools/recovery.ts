@@ -19,6 +19,7 @@ export const analyzeSleepQualityTool = defineTool({
   requiredScope: "fitness:read",
   annotations: readOnly,
   reusable: true,
+  syncsFirst: true,
   input: z.strictObject({ date: z.iso.date().optional() }),
   output: z.object({ date: z.string(), night: sleepQualitySchema.nullable().describe("Null when no main sleep was recorded"), ...provenance }),
   async run({ date }, { principal, db }) {
@@ -42,6 +43,7 @@ export const trackSleepTrendsTool = defineTool({
   requiredScope: "fitness:read",
   annotations: readOnly,
   reusable: true,
+  syncsFirst: true,
   input: z.strictObject({ nights: z.number().int().min(7).max(90).default(14) }),
   output: sleepTrendsSchema.extend({ from: z.string(), to: z.string() }),
   async run({ nights }, { principal, db }) {
@@ -64,6 +66,7 @@ export const calculateRecoveryScoreTool = defineTool({
   requiredScope: "fitness:read",
   annotations: readOnly,
   reusable: true,
+  syncsFirst: true,
   input: z.strictObject({}),
   output: recoveryScoreSchema.extend({ tsb: z.number(), sleepScore: z.number().nullable(), hrv: hrvStatusSchema.nullable() }),
   async run(_input, { principal, db }) {
@@ -82,6 +85,7 @@ export const suggestRestDayTool = defineTool({
   requiredScope: "fitness:read",
   annotations: readOnly,
   reusable: true,
+  syncsFirst: true,
   input: z.strictObject({}),
   output: restDaySchema.extend({ recoveryScore: z.number().nullable(), date: z.string() }),
   async run(_input, { principal, db }) {

@@ -49,6 +49,12 @@ export interface ToolSpec<Input extends z.ZodObject, Output extends z.ZodObject>
    * (answer-cache.ts). A function when some arguments make the call write (e.g. `save: true`).
    */
   reusable?: boolean | ((input: z.output<Input>) => boolean);
+  /**
+   * The answer is computed from all of the caller's synced data (the analyses): every connected provider is
+   * brought up to date first, as the data tools do for theirs, so an analysis right after connect_provider
+   * (or after the cache lifetime) sees the provider's data.
+   */
+  syncsFirst?: boolean;
   /** A sentence or two a model can quote, sent as a second text block after the JSON one. */
   summary?(output: z.output<Output>): string;
 }
@@ -80,6 +86,7 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
       const reuse = reusableAnswer(spec, input.data, context);
       const kept = reuse && context.answers!.get(reuse.key, reuse.version);
       if (kept) return kept;
+      if (spec.syncsFirst && context.fitness) await context.fitness.sync.refreshOwner({ tenantId: context.principal.tenant.id, userId: context.principal.userId });
       // Parsing the result drops keys the schema does not name: clients reject structuredContent with
       // keys its outputSchema (additionalProperties: false) does not allow.
       let result: z.input<Output>;
