@@ -1,5 +1,9 @@
-// The accounts the benchmark scripts call the service as, made the same way by each.
+// The accounts the benchmark scripts call the service as, made the same way by each, and their data.
 import type pg from "pg";
+import { Keyring } from "../service/crypto/envelope.js";
+import { findConnection } from "../service/fitness/connections.js";
+import { createFitnessServices, type FitnessServices } from "../service/fitness/index.js";
+import { createLogger } from "../service/logging/index.js";
 import { createApiKey } from "../service/identity/api-keys.js";
 import { createTenant } from "../service/identity/tenants.js";
 import { addMembership, createUser } from "../service/identity/users.js";
@@ -23,4 +27,20 @@ export async function benchOwner(pool: pg.Pool, slug: string): Promise<BenchOwne
 export async function benchApiKey(pool: pg.Pool, owner: BenchOwner): Promise<string> {
   const { key } = await createApiKey(pool, { ...owner, name: "bench", burstPerMinute: 2_000_000_000, monthlyQuota: 2_000_000_000 });
   return key;
+}
+
+/** The fitness layer as the service builds it, on the bench database with the bench's master key. Close its events when done. */
+export function benchFitness(pool: pg.Pool, masterKey: Buffer): FitnessServices {
+  return createFitnessServices({
+    config: { providers: {}, providerRedirectBase: "https://pierre.bench.invalid" },
+    pool,
+    keyring: new Keyring(pool, masterKey),
+    logger: createLogger({ level: "warn", stream: process.stderr }),
+  });
+}
+
+/** Connects the synthetic athlete for `owner` and stores its two years, through the service's own connect flow and sync. */
+export async function connectSyntheticAthlete(fitness: FitnessServices, pool: pg.Pool, owner: BenchOwner): Promise<void> {
+  await fitness.connect.start(owner, "synthetic");
+  await fitness.sync.ensureFresh((await findConnection(pool, owner, "synthetic"))!);
 }

@@ -10,15 +10,11 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import pg from "pg";
-import { Keyring } from "../service/crypto/envelope.js";
 import { loadOrCreateLocalMasterKey } from "../service/crypto/local-master-key.js";
 import { startEmbeddedPostgres } from "../service/db/embedded.js";
 import { migrate } from "../service/db/migrate.js";
-import { findConnection } from "../service/fitness/connections.js";
-import { createFitnessServices } from "../service/fitness/index.js";
-import { createLogger } from "../service/logging/index.js";
 import { benchServiceEnv, DURATION, load, MCP_HEADERS, medianRun, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
-import { benchApiKey, benchOwner } from "./accounts.js";
+import { benchApiKey, benchFitness, benchOwner, connectSyntheticAthlete } from "./accounts.js";
 
 const STORE_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 /** Rounds of the three load scenarios back to back; each one's median-throughput run is reported. */
@@ -30,19 +26,13 @@ const BASELINE = "baseline SDK tools/call echo";
 
 /** Connect + generate + store, per fresh user, through the service's own connect flow and sync. */
 async function storeTimes(pool: pg.Pool, masterKey: Buffer) {
-  const fitness = createFitnessServices({
-    config: { providers: {}, providerRedirectBase: "https://pierre.bench.invalid" },
-    pool,
-    keyring: new Keyring(pool, masterKey),
-    logger: createLogger({ level: "warn", stream: process.stderr }),
-  });
+  const fitness = benchFitness(pool, masterKey);
   const times: number[] = [];
   let stored = { activities: 0, sleep: 0, hrv: 0 };
   for (let i = -1; i < STORE_ROUNDS; i++) {
     const owner = await benchOwner(pool, `bench-store-${i + 1}`);
     const started = process.hrtime.bigint();
-    await fitness.connect.start(owner, "synthetic");
-    await fitness.sync.ensureFresh((await findConnection(pool, owner, "synthetic"))!);
+    await connectSyntheticAthlete(fitness, pool, owner);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     // Round -1 warms the JIT up, as a running server would be.
     if (i >= 0) times.push(round(ms));

@@ -1,5 +1,5 @@
 // Bench (not a test): `npm run bench:training`. The training tools over the synthetic athlete's two years
-// (730 days, streams for the last 90) in the built service on a real PostgreSQL 16 (embedded, or
+// (as its sync stores them: streams on some sessions) in the built service on a real PostgreSQL 16 (embedded, or
 // BENCH_DATABASE_URL), next to the bare-SDK baseline (bench/baseline-server.ts):
 //   analyze_training_load at 16 connections against the baseline's echo at 16 connections, in BENCH_ROUNDS
 //   rounds back to back (median-throughput run reported): req/s, p50/p95/p99, server CPU per call;
@@ -8,8 +8,7 @@
 // Each Pierre scenario runs twice, on two service processes: as deployed (a repeated call's answer is given
 // again while the data is unchanged, mcp/answer-cache.ts) and with ANSWER_CACHE_SECONDS=0, so every call
 // reads and computes (what a first call, or any call after the data changed, costs).
-// The history is seeded with tests/support/synthetic-history.ts (the synthetic provider's generator, plain
-// INSERTs), which is faster to set up than a sync through the service and stores the same rows.
+// The athlete's history gets there as a user's does: connect_provider synthetic and its first sync.
 // Results: stdout and bench/results/training.json.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -17,9 +16,9 @@ import { cpus, totalmem } from "node:os";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../service/db/embedded.js";
 import { migrate } from "../service/db/migrate.js";
-import { seedSyntheticHistory } from "../tests/support/synthetic-history.js";
+import { loadOrCreateLocalMasterKey } from "../service/crypto/local-master-key.js";
 import { benchServiceEnv, DURATION, load, MCP_HEADERS, medianRun, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
-import { benchApiKey, benchOwner } from "./accounts.js";
+import { benchApiKey, benchFitness, benchOwner, connectSyntheticAthlete } from "./accounts.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TOOL_DURATION = Number(process.env.BENCH_TOOL_DURATION ?? 3);
@@ -41,8 +40,18 @@ async function prepareDatabase(url: string): Promise<Seeded> {
     await pool.query("DELETE FROM rate_limit_counters");
     const owner = await benchOwner(pool, "bench-training");
     const key = await benchApiKey(pool, owner);
-    const history = await seedSyntheticHistory(pool, owner, { days: 730, streamDays: 90 });
-    console.log(`seeded ${history.activities.length} activities, ${history.sleep.length} nights, ${history.hrv.length} HRV values`);
+    // Through the service's own connect flow and sync, as a user's history gets there.
+    const fitness = benchFitness(pool, await loadOrCreateLocalMasterKey(".data/bench"));
+    try {
+      await connectSyntheticAthlete(fitness, pool, owner);
+    } finally {
+      await fitness.events.close();
+    }
+    const { rows: [stored] } = await pool.query(
+      `SELECT (SELECT count(*)::int FROM fitness_activities WHERE user_id = $1) AS activities, (SELECT count(*)::int FROM sleep_records WHERE user_id = $1) AS nights`,
+      [owner.userId],
+    );
+    console.log(`synced ${stored.activities} activities and ${stored.nights} nights of the synthetic athlete`);
     const { rows } = await pool.query<{ id: string }>(
       "SELECT id FROM fitness_activities WHERE user_id = $1 AND sport = 'run' ORDER BY start_time DESC LIMIT 2",
       [owner.userId],
