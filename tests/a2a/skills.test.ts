@@ -153,13 +153,44 @@ describe("tasks across instances", () => {
     await expect(send(onFirst, undefined, { goal_id: goals.race }, { taskId: asked.id })).rejects.toThrow(/terminal state/);
   });
 
+  it("cancels on the second instance a task still running on the first; the run's late result does not undo it", async () => {
+    // Holds the skill mid-run: the weekly review reads training_load_cache, locked here until the cancel is in.
+    const blocker = await pair.first.pool.connect();
+    let id = "";
+    try {
+      await blocker.query("BEGIN");
+      await blocker.query("LOCK TABLE training_load_cache IN ACCESS EXCLUSIVE MODE");
+      const started = (await onFirst.sendMessage({
+        tenant: "",
+        message: skillMessage("weekly_training_review"),
+        configuration: { acceptedOutputModes: [], taskPushNotificationConfig: undefined, historyLength: undefined, returnImmediately: true },
+        metadata: undefined,
+      })) as Task;
+      id = started.id;
+      expect([TaskState.TASK_STATE_SUBMITTED, TaskState.TASK_STATE_WORKING]).toContain(started.status?.state);
+      const canceled = await onSecond.cancelTask({ tenant: "", id: started.id, metadata: undefined });
+      expect(canceled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    } finally {
+      await blocker.query("COMMIT");
+      blocker.release();
+    }
+    // The run finishes once the lock is gone (its training_load_cache read returns); whatever it then produces,
+    // the task stays canceled on both instances.
+    await pair.first.pool.query("SELECT count(*) FROM training_load_cache");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await onFirst.getTask({ tenant: "", id, historyLength: undefined })).status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    expect((await onSecond.getTask({ tenant: "", id, historyLength: undefined })).status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+  });
+
   it("lists the client's tasks on either instance, newest first, filtered by state", async () => {
     const all = await onSecond.listTasks({ tenant: "", contextId: "", status: TaskState.TASK_STATE_UNSPECIFIED, pageSize: 100, pageToken: "", historyLength: undefined, statusTimestampAfter: undefined, includeArtifacts: false });
     const { rows } = await pair.first.pool.query<{ id: string }>("SELECT id FROM a2a_tasks ORDER BY updated_at DESC, id");
     expect(all.tasks.map((task) => task.id)).toEqual(rows.map((row) => row.id));
     const canceled = await onFirst.listTasks({ tenant: "", contextId: "", status: TaskState.TASK_STATE_CANCELED, pageSize: 100, pageToken: "", historyLength: undefined, statusTimestampAfter: undefined, includeArtifacts: false });
-    expect(canceled.tasks.length).toBe(1);
-    expect(canceled.tasks[0].status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    const stored = await pair.first.pool.query<{ id: string }>("SELECT id FROM a2a_tasks WHERE status = 'canceled' ORDER BY id");
+    expect(stored.rows.length).toBe(2);
+    expect(canceled.tasks.map((task) => task.id).sort()).toEqual(stored.rows.map((row) => row.id));
+    for (const task of canceled.tasks) expect(task.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
   });
 
   it("streams a skill's task as it runs: the task, working, the artifact, completed", async () => {
