@@ -11,6 +11,11 @@ declare module "express-serve-static-core" {
     log: Logger;
     /** Set by accessLog: the id echoed in the X-Request-Id response header. */
     requestId: string;
+    /**
+     * Set by a router whose 4xx answer is a routine step of its protocol, not a client's mistake (a Streamable
+     * HTTP client's GET for an SSE stream, which a stateless server answers 405): logged at INFO, not WARNING.
+     */
+    routineRefusal?: boolean;
     /** Set by an authenticating router (mcp/router.ts) when the request's credential verified. */
     credentialCache?: CredentialCacheOutcome;
     /** Set before accessLog by traceRequests (tracing/http.ts) when tracing is on: the request's span. */
@@ -61,7 +66,8 @@ export function accessLog(logger: Logger, trustProxyHops: number): RequestHandle
         latencyMs: Number(elapsed) / 1e6,
       });
       const fields = { httpRequest, ...(aborted ? { aborted } : {}), ...(untrustedForwardedFor ? { untrustedForwardedFor } : {}), ...event };
-      log.log(levelFor(status, aborted), `${req.method} ${request.requestUrl} ${outcome}`, fields);
+      const level = res.locals.routineRefusal && status !== undefined && status < 500 ? "info" : levelFor(status, aborted);
+      log.log(level, `${req.method} ${request.requestUrl} ${outcome}`, fields);
     });
     next();
   };

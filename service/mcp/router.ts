@@ -147,8 +147,12 @@ export function mcpRouter(deps: McpRouterDeps): Router {
     if (answers) sendJson(res, answers.length === 1 ? answers[0] : answers);
   }
 
-  // Stateless: no SSE stream to open (GET) and no session to end (DELETE).
-  router.all(path, (_req, res) => refuse(res, 405, SERVER_ERROR, "Method Not Allowed: use POST", { Allow: "POST" }));
+  // Stateless: no SSE stream to open (GET) and no session to end (DELETE). Every Streamable HTTP client asks
+  // for the stream once per connection, and the specification's answer for "none offered" is this 405.
+  router.all(path, (req, res) => {
+    res.locals.routineRefusal = req.method === "GET";
+    refuse(res, 405, SERVER_ERROR, "Method Not Allowed: use POST", { Allow: "POST" });
+  });
   return router;
 }
 

@@ -195,12 +195,20 @@ describe("MCP transport rules", () => {
     expect(await response.json()).toMatchObject({ jsonrpc: "2.0", error: { code: -32000 }, id: null });
   });
 
-  it("answers GET and DELETE with 405 and Allow: POST", async () => {
+  it("answers GET and DELETE with 405 and Allow: POST; the GET every client sends for a stream is logged as routine", async () => {
+    const severities: Record<string, unknown> = {};
     for (const method of ["GET", "DELETE"]) {
-      const response = await fetch(`${server.url}/mcp`, { method, headers: { ...auth(), accept: "text/event-stream" } });
+      const requestId = `405-${method.toLowerCase()}-${Date.now()}`;
+      const response = await fetch(`${server.url}/mcp`, { method, headers: { ...auth(), accept: "text/event-stream", "x-request-id": requestId } });
       expect(response.status).toBe(405);
       expect(response.headers.get("allow")).toBe("POST");
+      await response.text();
+      const accessLine = () => server.logs.find((line) => (line["logging.googleapis.com/labels"] as { requestId?: string } | undefined)?.requestId === requestId && line.event === "http_request");
+      // The access line is written when the response closes, a turn or two after the client has it.
+      for (let turn = 0; turn < 100 && !accessLine(); turn++) await new Promise((resolve) => setImmediate(resolve));
+      severities[method] = accessLine()?.severity;
     }
+    expect(severities).toEqual({ GET: "INFO", DELETE: "WARNING" });
   });
 
   it("reports an unknown tool as a JSON-RPC error and bad arguments as a tool error, never a 500", async () => {
