@@ -50,7 +50,7 @@ function locate(frame: ProfileNode["callFrame"], maps: Map<string, SourceMap | u
   }
   const entry = maps.get(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber);
   const file = entry && "originalSource" in entry ? entry.originalSource : frame.url;
-  const short = file.replace(/^.*node_modules\//, "").replace(/^.*\/(service|bench)\//, "$1/").replace(/^node:/, "node:");
+  const short = file.replace(/^.*node_modules\//, "").replace(/^.*\/(service|bench)\//, "$1/");
   return { file: short, fn: `${fn} ${short}:${entry && "originalLine" in entry ? entry.originalLine + 1 : frame.lineNumber + 1}` };
 }
 
@@ -59,19 +59,20 @@ function report(profile: CpuProfile, calls: number): void {
   const byFile = new Map<string, number>();
   const byFunction = new Map<string, number>();
   const inclusive = new Map<string, number>();
-  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  // Each node is located once: a sample's whole stack is walked for the inclusive times.
+  const located = new Map(profile.nodes.map((node) => [node.id, locate(node.callFrame, maps)]));
   const parents = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
   let total = 0;
   for (const [id, micros] of selfTimes(profile)) {
-    const { file, fn } = locate(nodes.get(id)!.callFrame, maps);
+    const { file, fn } = located.get(id)!;
     if (file === "(idle)") continue;
     total += micros;
     byFile.set(file, (byFile.get(file) ?? 0) + micros);
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + micros);
     // Inclusive: every function on the sample's stack, once even when it recurses.
     const onStack = new Set<string>();
-    for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) onStack.add(locate(nodes.get(at)!.callFrame, maps).fn);
+    for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) onStack.add(located.get(at)!.fn);
     for (const fnOnStack of onStack) inclusive.set(fnOnStack, (inclusive.get(fnOnStack) ?? 0) + micros);
   }
   const rows = (map: Map<string, number>) =>

@@ -84,7 +84,7 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
       // A tool execution error, not a protocol error, so the model can read it and correct the call.
       if (!input.success) return toolError(`Invalid arguments for ${spec.name}: ${z.prettifyError(input.error)}`);
       const reuse = reusableAnswer(spec, input.data, context);
-      const kept = reuse && context.answers!.get(reuse.key, reuse.version);
+      const kept = reuse?.answers.get(reuse.key, reuse.version);
       if (kept) return kept;
       if (spec.syncsFirst && context.fitness) await context.fitness.sync.refreshOwner({ tenantId: context.principal.tenant.id, userId: context.principal.userId });
       // Parsing the result drops keys the schema does not name: clients reject structuredContent with
@@ -100,7 +100,7 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
       const content: CallToolResult["content"] = [{ type: "text", text: JSON.stringify(output) }];
       if (spec.summary) content.push({ type: "text", text: spec.summary(output) });
       const answer = { content, structuredContent: output as Record<string, unknown> };
-      if (reuse) context.answers!.set(reuse.key, reuse.version, answer);
+      reuse?.answers.set(reuse.key, reuse.version, answer);
       return answer;
     },
   };
@@ -111,11 +111,11 @@ function reusableAnswer<Input extends z.ZodObject>(
   spec: Pick<ToolSpec<Input, z.ZodObject>, "name" | "reusable">,
   input: z.output<Input>,
   { answers, rateLimit, principal }: ToolContext,
-): { key: string; version: string } | undefined {
+): { answers: AnswerCache; key: string; version: string } | undefined {
   const reusable = typeof spec.reusable === "function" ? spec.reusable(input) : spec.reusable;
   if (!reusable || !answers?.enabled || rateLimit.dataVersion === undefined) return undefined;
   // The parsed input: defaults filled in and keys in the schema's order, so equal calls get equal keys.
-  return { key: `${principal.tenant.id}|${principal.userId}|${spec.name}|${JSON.stringify(input)}`, version: rateLimit.dataVersion };
+  return { answers, key: `${principal.tenant.id}|${principal.userId}|${spec.name}|${JSON.stringify(input)}`, version: rateLimit.dataVersion };
 }
 
 /** Thrown by a tool for a failure the caller should read (a tool result with isError), not a bug. */

@@ -1,5 +1,5 @@
 // A local Garmin Connect Developer Program (OAuth 2.0 PKCE generation) with the shapes the integrations that
-// quote Garmin's gated specifications agree on (see service/providers/garmin.ts for what is unconfirmed):
+// quote Garmin's gated specifications agree on (see service/providers/garmin/index.ts for what is unconfirmed):
 // /oauth2Confirm redirects with code + state; /di-oauth2-service/oauth/token checks the PKCE verifier, issues
 // 24 h access tokens and ~90-day refresh tokens and rotates them (the old refresh token dies); the Wellness
 // API answers /user/id, DELETE /user/registration (204, then tokens are dead) and pulls summaries by upload
