@@ -26,7 +26,10 @@ export interface AnswerCacheOptions {
   now?: () => number;
 }
 
-/** 16 M characters: with RSS at about 200 MB under load, room for a few thousand typical answers. */
+/**
+ * 16 M characters of answer text: about 750 get_activities (limit 20, 21 KB) or 1,400 analyze_training_load
+ * (11 KB) answers. Each also holds its structuredContent object, which this bound does not count.
+ */
 const DEFAULT_MAX_CHARS = 16_000_000;
 
 export class AnswerCache {
