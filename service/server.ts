@@ -1,6 +1,6 @@
 // Starts the HTTP service on a ready database and stops it gracefully. Used by main.ts and by tests.
 import type { AddressInfo } from "node:net";
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type pg from "pg";
 import type { Logger } from "winston";
 import { createApp } from "./app.js";
@@ -51,9 +51,11 @@ export async function startServer(config: Config, logger: Logger, boot?: BootInf
   };
 }
 
-function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Server> {
+function listen(listener: RequestListener, config: Config): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    const server = createServer(listener);
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve(server));
     // Cloud Run's front end keeps connections open for reuse; outlive its idle timeout. The header
     // timeout bounds how long a client may trickle a request's headers (slowloris): 20 s.
     server.keepAliveTimeout = 620_000;

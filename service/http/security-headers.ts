@@ -1,12 +1,13 @@
 // helmet's security headers, worked out once. With a fixed configuration helmet sets the same headers
 // on every response, so this runs helmet against a recorder at startup and then sets its result in one
 // call per request, instead of a dozen middleware calls (5% of a tools/call's CPU in a profile).
-import type { Request, RequestHandler, Response } from "express";
+import type { Request, Response } from "express";
 import helmet, { type HelmetOptions } from "helmet";
+import type { NodeMiddleware } from "./node-http.js";
 
 type HeaderValue = string | number | readonly string[];
 
-export function securityHeaders(options?: HelmetOptions): RequestHandler {
+export function securityHeaders(options?: HelmetOptions): NodeMiddleware {
   const headers = new Map<string, HeaderValue>();
   const removed: string[] = [];
   const recorder = {

@@ -1,27 +1,11 @@
-// Express 5 access log: one line per request, correlated with Cloud Trace and a request id.
+// The access log: one line per request, correlated with Cloud Trace and a request id. Connect-style
+// middleware on Node's own types, so Express and the POST /mcp fast path (app.ts) both mount it.
 import { randomUUID } from "node:crypto";
-import type { Request, RequestHandler } from "express";
-import { eventFields, httpRoute, statusClassOf, type CredentialCacheOutcome } from "./events.js";
+import type { IncomingMessage } from "node:http";
+import { clientAddress, header, pathOf, type NodeMiddleware } from "../http/node-http.js";
+import { eventFields, httpRoute, statusClassOf } from "./events.js";
 import type { HttpRequestLog, Logger } from "./logger.js";
-import { traceFromHeaders, type TraceContext } from "./trace.js";
-
-declare module "express-serve-static-core" {
-  interface Locals {
-    /** Set by accessLog: a child logger whose entries carry this request's trace and request id. */
-    log: Logger;
-    /** Set by accessLog: the id echoed in the X-Request-Id response header. */
-    requestId: string;
-    /**
-     * Set by a router whose 4xx answer is a routine step of its protocol, not a client's mistake (a Streamable
-     * HTTP client's GET for an SSE stream, which a stateless server answers 405): logged at INFO, not WARNING.
-     */
-    routineRefusal?: boolean;
-    /** Set by an authenticating router (mcp/router.ts) when the request's credential verified. */
-    credentialCache?: CredentialCacheOutcome;
-    /** Set before accessLog by traceRequests (tracing/http.ts) when tracing is on: the request's span. */
-    trace?: TraceContext;
-  }
-}
+import { traceFromHeaders } from "./trace.js";
 
 // An incoming X-Request-Id is reused (so a caller can correlate) only if it is a plain token.
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -31,10 +15,10 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
  * and logs the request once it is over. Query parameters carrying credentials (code, access_token,
  * client_secret...) are masked in requestUrl by the logger's redaction format.
  */
-export function accessLog(logger: Logger, trustProxyHops: number): RequestHandler {
+export function accessLog(logger: Logger, trustProxyHops: number): NodeMiddleware {
   return (req, res, next) => {
     const startedAt = process.hrtime.bigint();
-    const incomingId = req.get("x-request-id");
+    const incomingId = header(req, "x-request-id");
     const requestId = incomingId !== undefined && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     const trace = res.locals.trace ?? traceFromHeaders(req.headers);
     res.setHeader("X-Request-Id", requestId);
@@ -43,9 +27,9 @@ export function accessLog(logger: Logger, trustProxyHops: number): RequestHandle
     res.locals.log = log;
 
     // Read now: once the client is gone the socket no longer knows its address.
-    const request = requestFields(req);
-    const untrustedForwardedFor = untrustedForwardedAddresses(req.get("x-forwarded-for"), trustProxyHops);
-    const route = httpRoute(req.path);
+    const request = requestFields(req, trustProxyHops);
+    const untrustedForwardedFor = untrustedForwardedAddresses(header(req, "x-forwarded-for"), trustProxyHops);
+    const route = httpRoute(pathOf(req.url));
     // "close" follows "finish" for every response and also fires alone when the client disconnects
     // first, so listening to it alone gives exactly one line per request.
     res.once("close", () => {
@@ -93,16 +77,17 @@ function levelFor(status: number | undefined, aborted: boolean): "error" | "warn
   return "info";
 }
 
-function requestFields(req: Request): Omit<HttpRequestLog, "status" | "responseSize" | "latency"> {
+function requestFields(req: IncomingMessage, trustProxyHops: number): Omit<HttpRequestLog, "status" | "responseSize" | "latency"> {
   return {
-    requestMethod: req.method,
-    // Path and query as received; Cloud Run's own request log already records scheme and host.
-    requestUrl: req.originalUrl,
-    requestSize: contentLength(req.get("content-length")),
-    userAgent: req.get("user-agent"),
-    // Honours the app's "trust proxy" setting (X-Forwarded-For behind Cloud Run's front end).
-    remoteIp: req.ip,
-    referer: req.get("referer"),
+    requestMethod: req.method ?? "",
+    // Path and query as received (this runs before any router rewrites req.url); Cloud Run's own request
+    // log already records scheme and host.
+    requestUrl: req.url ?? "",
+    requestSize: contentLength(header(req, "content-length")),
+    userAgent: header(req, "user-agent"),
+    // X-Forwarded-For behind Cloud Run's front end, trusting only our own proxy hops.
+    remoteIp: clientAddress(req, trustProxyHops),
+    referer: header(req, "referer"),
     protocol: `HTTP/${req.httpVersion}`,
   };
 }

@@ -11,10 +11,10 @@
  *   written as severity CRITICAL, ERROR, WARNING, NOTICE, INFO, DEBUG. `logLevelSchema` parses LOG_LEVEL.
  *   Metadata `requestId`, `trace` (TraceContext) and `httpRequest` become Cloud Logging's labels,
  *   logging.googleapis.com/trace + spanId + trace_sampled, and httpRequest; other fields go to jsonPayload.
- * accessLog(logger, trustProxyHops) is Express 5 middleware: request id from a valid X-Request-Id or a new UUID, echoed in
+ * accessLog(logger, trustProxyHops) is connect-style middleware on Node's types (Express and the /mcp fast path): request id from a valid X-Request-Id or a new UUID, echoed in
  *   the X-Request-Id response header and kept in res.locals.requestId; res.locals.log is a child logger
  *   with the trace and request id; exactly one access line per request (status >= 500 ERROR, >= 400 or
- *   client aborted WARNING, else INFO). It reads req.ip, so set the app's "trust proxy" first.
+ *   client aborted WARNING, else INFO). Its remoteIp trusts trustProxyHops X-Forwarded-For entries, as Express's req.ip does.
  * Every entry (message, metadata, child fields) passes through `redact` inside the logger: credential
  *   headers and fields in any casing, Bearer tokens, JWTs, API keys (API_KEY_PATTERN, broader than the issued format of the
  *   API-key module), URL passwords and credential query parameters are replaced; emails are masked.

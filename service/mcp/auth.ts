@@ -4,8 +4,9 @@
 // sizes the limits), so a verification is one database round trip; a credential this instance verified
 // recently is taken from the CredentialCache, and confirmed once the rate-limit charge has read the
 // credential epoch (see credential-cache.ts for why that is safe against revocation).
-import type { Request } from "express";
+import type { IncomingMessage } from "node:http";
 import type { Queryable } from "../db/pool.js";
+import { header } from "../http/node-http.js";
 import { API_KEY_PREFIX, authenticateApiKey } from "../identity/api-keys.js";
 import type { Principal } from "../identity/principal.js";
 import { CredentialCache } from "./credential-cache.js";
@@ -28,7 +29,7 @@ export type Authentication =
   | { outcome: "invalid" };
 
 export interface Authenticator {
-  authenticate(req: Request): Promise<Authentication>;
+  authenticate(req: IncomingMessage): Promise<Authentication>;
   /**
    * The authentication to rely on, given the credential epoch the request's rate-limit charge read: a
    * cached one whose epoch has moved since its verification (or when none could be read) is verified
@@ -69,14 +70,14 @@ export function createAuthenticator(db: Queryable, verifyAccessToken: VerifyAcce
   };
 }
 
-function presentedCredential(req: Request): Presented | "missing" | "invalid" {
-  const authorization = req.get("authorization");
+function presentedCredential(req: IncomingMessage): Presented | "missing" | "invalid" {
+  const authorization = header(req, "authorization");
   if (authorization !== undefined) {
     const token = BEARER.exec(authorization)?.[1];
     if (token === undefined) return "invalid";
     return { kind: token.startsWith(API_KEY_PREFIX) ? "api_key" : "access_token", credential: token };
   }
-  const apiKey = req.get("x-api-key")?.trim();
+  const apiKey = header(req, "x-api-key")?.trim();
   if (apiKey === undefined) return "missing";
   // Only API keys belong in X-API-Key; an access token there is refused even when cached.
   return apiKey.startsWith(API_KEY_PREFIX) ? { kind: "api_key", credential: apiKey } : "invalid";

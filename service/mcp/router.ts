@@ -16,7 +16,8 @@
 // Batches: MCP 2025-06-18 removed JSON-RPC batching, but clients that negotiate 2025-03-26 may still
 // send one (the SDK's own clients never do). They are served, and each request in one is charged like a
 // request of its own, so a batch cannot multiply the rate limits by 100.
-import express, { Router, type Response } from "express";
+import type { IncomingMessage } from "node:http";
+import express, { Router } from "express";
 import {
   ErrorCode,
   isInitializeRequest,
@@ -30,6 +31,7 @@ import type { Config } from "../config.js";
 import type { FitnessServices } from "../fitness/index.js";
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, type OutageLog } from "../db/outage.js";
 import { readJson } from "../http/json-body.js";
+import { header, setHeaders, type LocalsResponse } from "../http/node-http.js";
 import type { Principal } from "../identity/principal.js";
 import type { Scope } from "../identity/scopes.js";
 import { emitEvent } from "../logging/events.js";
@@ -59,7 +61,19 @@ export interface McpRouterDeps {
 /** The SDK transport's limit on messages in one batch. */
 const MAX_BATCH_SIZE = 100;
 
-export function mcpRouter(deps: McpRouterDeps): Router {
+/** The MCP endpoint: its path, its POST on Node's own request and response, and an Express router with both. */
+export interface McpEndpoint {
+  path: string;
+  /**
+   * A POST to the endpoint, served whole (errors included) on Node's request and response: app.ts calls it
+   * ahead of Express for exactly POST <path>, the hot path (see http/node-http.ts for why).
+   */
+  post(req: IncomingMessage, res: LocalsResponse): Promise<void>;
+  /** POST as above and 405 for every other method, for every request Express routes to the path. */
+  router: Router;
+}
+
+export function mcpEndpoint(deps: McpRouterDeps): McpEndpoint {
   const { config, pool, rateLimiter, verifyAccessToken, outages, fitness, services } = deps;
   const path = new URL(config.mcpResourceUrl).pathname;
   const authenticator = createAuthenticator(pool, verifyAccessToken);
@@ -68,8 +82,7 @@ export function mcpRouter(deps: McpRouterDeps): Router {
   // strict: false so that valid JSON which is not an object (e.g. `1`) reaches the JSON-RPC check (-32600).
   const parseJson = express.json({ limit: config.bodyLimitBytes, strict: false });
 
-  const router = Router();
-  router.post(path, async (req, res) => {
+  async function post(req: IncomingMessage, res: LocalsResponse): Promise<void> {
     try {
       await serve(req, res);
     } catch (error) {
@@ -78,10 +91,10 @@ export function mcpRouter(deps: McpRouterDeps): Router {
       res.locals.log.error("MCP request failed", { error });
       refuse(res, 500, ErrorCode.InternalError, "Internal error");
     }
-  });
+  }
 
-  async function serve(req: express.Request, res: Response): Promise<void> {
-    if (!originAllowed(req.get("origin"))) return refuse(res, 403, SERVER_ERROR, "Forbidden: Origin not allowed");
+  async function serve(req: IncomingMessage & { body?: unknown }, res: LocalsResponse): Promise<void> {
+    if (!originAllowed(header(req, "origin"))) return refuse(res, 403, SERVER_ERROR, "Forbidden: Origin not allowed");
 
     const claimed = await authenticator.authenticate(req);
     if (claimed.outcome === "authenticated") res.locals.credentialCache = claimed.cached ? "hit" : "miss";
@@ -92,14 +105,14 @@ export function mcpRouter(deps: McpRouterDeps): Router {
     if (auth.outcome !== "authenticated") return unauthorized(res, config, auth.outcome);
     const { principal } = auth;
 
-    res.set(rateLimitHeaders(rateLimit));
+    setHeaders(res, rateLimitHeaders(rateLimit));
     if (!rateLimit.allowed) {
       emitRateLimited(res.locals.log, rateLimit);
       return refuse(res, 429, SERVER_ERROR, `Too Many Requests: rate limit exceeded, retry in ${rateLimit.retryAfterSeconds} s`);
     }
 
     // Only versions the SDK can negotiate in initialize; absent means the negotiated default (spec).
-    const version = req.get("mcp-protocol-version");
+    const version = header(req, "mcp-protocol-version");
     if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
       return refuse(res, 400, SERVER_ERROR, `Bad Request: unsupported MCP-Protocol-Version ${JSON.stringify(version)}; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")}`);
     }
@@ -113,7 +126,7 @@ export function mcpRouter(deps: McpRouterDeps): Router {
     const requests = messages.filter(isJSONRPCRequest);
     if (requests.length > 1) {
       const batchCharge = await rateLimiter.consume(principalLimits(principal), { log: res.locals.log, calls: requests.length - 1, dataOwner: principal.userId });
-      res.set(rateLimitHeaders(batchCharge));
+      setHeaders(res, rateLimitHeaders(batchCharge));
       if (!batchCharge.allowed) {
         return refuse(res, 429, SERVER_ERROR, `Too Many Requests: a batch of ${requests.length} requests exceeds the rate limit, retry in ${batchCharge.retryAfterSeconds} s`);
       }
@@ -124,13 +137,16 @@ export function mcpRouter(deps: McpRouterDeps): Router {
       const challenge = wwwAuthenticateHeader(config, "insufficient_scope", `this tool requires the ${scope} scope`);
       return refuse(res, 403, SERVER_ERROR, `Forbidden: this tool requires the ${scope} scope`, { "WWW-Authenticate": challenge });
     }
-    if (!acceptsStreamableHttp(req.get("accept"))) {
+    if (!acceptsStreamableHttp(header(req, "accept"))) {
       return refuse(res, 406, SERVER_ERROR, "Not Acceptable: Client must accept both application/json and text/event-stream");
     }
 
     // Notifications and responses only: nothing to answer, and a stateless server holds nothing they
     // could refer to (a cancellation, say, names a request of another HTTP request).
-    if (requests.length === 0) return void res.status(202).end();
+    if (requests.length === 0) {
+      res.statusCode = 202;
+      return void res.end();
+    }
     const invalid = requests.map(invalidParamsAnswer).filter((answer) => answer !== undefined);
     const delivered = invalid.length === 0 ? messages : messages.filter((message) => !invalid.some((answer) => isJSONRPCRequest(message) && answer.id === message.id));
 
@@ -147,16 +163,18 @@ export function mcpRouter(deps: McpRouterDeps): Router {
     if (answers) sendJson(res, answers.length === 1 ? answers[0] : answers);
   }
 
+  const router = Router();
+  router.post(path, (req, res) => post(req, res));
   // Stateless: no SSE stream to open (GET) and no session to end (DELETE). Every Streamable HTTP client asks
   // for the stream once per connection, and the specification's answer for "none offered" is this 405.
   router.all(path, (req, res) => {
     res.locals.routineRefusal = req.method === "GET";
     refuse(res, 405, SERVER_ERROR, "Method Not Allowed: use POST", { Allow: "POST" });
   });
-  return router;
+  return { path, post, router };
 }
 
-function unauthorized(res: Response, config: Config, outcome: "missing" | "invalid"): void {
+function unauthorized(res: LocalsResponse, config: Config, outcome: "missing" | "invalid"): void {
   // "missing" is how every OAuth flow starts; only a credential that failed to verify is a failure.
   if (outcome === "invalid") emitEvent(res.locals.log, "auth_failure", { surface: "mcp", reason: "invalid_credential" });
   const challenge = wwwAuthenticateHeader(config, outcome === "invalid" ? "invalid_token" : undefined);
@@ -164,21 +182,22 @@ function unauthorized(res: Response, config: Config, outcome: "missing" | "inval
   refuse(res, 401, SERVER_ERROR, message, { "WWW-Authenticate": challenge });
 }
 
-function databaseUnavailable(res: Response, outages: OutageLog, error: unknown): void {
+function databaseUnavailable(res: LocalsResponse, outages: OutageLog, error: unknown): void {
   outages.report(error);
   refuse(res, 503, SERVER_ERROR, `Service Unavailable: the database cannot be reached, retry in ${DATABASE_RETRY_AFTER_SECONDS} s`, {
     "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS),
   });
 }
 
-function refuse(res: Response, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
-  res.status(status).set(headers).json({ jsonrpc: "2.0", error: { code, message }, id: null });
+function refuse(res: LocalsResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+  setHeaders(res, headers);
+  sendJson(res, { jsonrpc: "2.0", error: { code, message }, id: null }, status);
 }
 
-/** 200 with a JSON body, written directly: res.json would also hash the body into an ETag. */
-function sendJson(res: Response, body: unknown): void {
+/** A JSON body, written directly: Express's res.json would also hash it into an ETag. */
+function sendJson(res: LocalsResponse, body: unknown, status = 200): void {
   const text = JSON.stringify(body);
-  res.statusCode = 200;
+  res.statusCode = status;
   res.setHeader("Content-Type", "application/json");
   res.setHeader("Content-Length", Buffer.byteLength(text));
   res.end(text);

@@ -4,13 +4,14 @@
 // span the trace shows, and runs the rest of the request inside the span, so tool, SQL and outbound
 // spans become its children.
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags } from "@opentelemetry/api";
-import type { RequestHandler } from "express";
+import { pathOf, type NodeMiddleware } from "../http/node-http.js";
 import { httpRoute } from "../logging/events.js";
 import { traceFromHeaders } from "../logging/trace.js";
 import { tracer } from "./spans.js";
 
-export function traceRequests(): RequestHandler {
+export function traceRequests(): NodeMiddleware {
   return (req, res, next) => {
+    const path = pathOf(req.url);
     const incoming = traceFromHeaders(req.headers);
     const parent = incoming?.spanId
       ? trace.setSpanContext(ROOT_CONTEXT, {
@@ -22,8 +23,8 @@ export function traceRequests(): RequestHandler {
       : ROOT_CONTEXT;
     // The route, not the path: span names stay few whatever paths clients probe.
     const span = tracer().startSpan(
-      `${req.method} ${httpRoute(req.path)}`,
-      { kind: SpanKind.SERVER, attributes: { "http.request.method": req.method, "url.path": req.path } },
+      `${req.method} ${httpRoute(path)}`,
+      { kind: SpanKind.SERVER, attributes: { "http.request.method": req.method, "url.path": path } },
       parent,
     );
     const spanContext = span.spanContext();
