@@ -6,42 +6,41 @@
 // and a sync is due) is bounded by a short lifetime instead: an answer is given again for at most
 // ANSWER_CACHE_SECONDS (default 60).
 //
+// An answer is kept as the bytes of its JSON, written once when it is computed: giving it again then costs
+// neither serializing nor encoding it (protocol.ts writes the JSON-RPC response around the bytes).
+//
 // Measured (bench/training.ts, bench/fitness.ts): a reused analyze_training_load or get_activities costs
 // the service about what whoami does plus writing the answer, against several hundred microseconds more
 // to read and compute it again.
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 
 interface Entry {
   version: string;
   expiresAt: number;
-  result: CallToolResult;
-  chars: number;
+  /** The CallToolResult as JSON, UTF-8. */
+  json: Buffer;
 }
 
 export interface AnswerCacheOptions {
   /** How long an answer may be given again, in milliseconds; 0 turns reuse off. */
   ttlMs: number;
-  /** The text kept at most, over all answers (UTF-16 code units, about bytes for JSON); oldest go first. */
-  maxChars?: number;
+  /** The bytes kept at most, over all answers; oldest go first. */
+  maxBytes?: number;
   now?: () => number;
 }
 
-/**
- * 16 M characters of answer text: about 750 get_activities (limit 20, 21 KB) or 1,400 analyze_training_load
- * (11 KB) answers. Each also holds its structuredContent object, which this bound does not count.
- */
-const DEFAULT_MAX_CHARS = 16_000_000;
+/** 32 MB of answers: about 750 get_activities (limit 20, 42 KB of JSON) or 1,400 analyze_training_load (22 KB). */
+const DEFAULT_MAX_BYTES = 32_000_000;
 
 export class AnswerCache {
   private readonly entries = new Map<string, Entry>();
-  private chars = 0;
+  private bytes = 0;
   private readonly ttlMs: number;
-  private readonly maxChars: number;
+  private readonly maxBytes: number;
   private readonly now: () => number;
 
   constructor(options: AnswerCacheOptions) {
     this.ttlMs = options.ttlMs;
-    this.maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.now = options.now ?? Date.now;
   }
 
@@ -50,34 +49,33 @@ export class AnswerCache {
   }
 
   /** The answer kept under `key` for exactly this data version, if it is still within its lifetime. */
-  get(key: string, version: string): CallToolResult | undefined {
+  get(key: string, version: string): Buffer | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.version !== version || entry.expiresAt <= this.now()) {
       this.remove(key, entry);
       return undefined;
     }
-    return entry.result;
+    return entry.json;
   }
 
-  set(key: string, version: string, result: CallToolResult): void {
+  set(key: string, version: string, json: Buffer): void {
     if (!this.enabled) return;
-    const chars = result.content.reduce((sum, block) => sum + (block.type === "text" ? block.text.length : 0), 0);
     // One answer may not push out everything else (get_activity with full streams can be megabytes).
-    if (chars > this.maxChars / 8) return;
+    if (json.length > this.maxBytes / 8) return;
     const previous = this.entries.get(key);
     if (previous) this.remove(key, previous);
-    this.entries.set(key, { version, expiresAt: this.now() + this.ttlMs, result, chars });
-    this.chars += chars;
+    this.entries.set(key, { version, expiresAt: this.now() + this.ttlMs, json });
+    this.bytes += json.length;
     // A Map iterates in insertion order: the first entries are the oldest.
     for (const [oldest, entry] of this.entries) {
-      if (this.chars <= this.maxChars) break;
+      if (this.bytes <= this.maxBytes) break;
       this.remove(oldest, entry);
     }
   }
 
   private remove(key: string, entry: Entry): void {
     this.entries.delete(key);
-    this.chars -= entry.chars;
+    this.bytes -= entry.json.length;
   }
 }

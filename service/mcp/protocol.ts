@@ -16,6 +16,7 @@ import {
   ListResourcesRequestSchema,
   ListToolsRequestSchema,
   ReadResourceRequestSchema,
+  type JSONRPCRequest,
 } from "@modelcontextprotocol/sdk/types.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
@@ -73,15 +74,7 @@ export function createRequestServer(catalog: ToolCatalog, context: ToolContext, 
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const { name, arguments: args } = request.params;
     const startedAt = performance.now();
-    const toolCall = (outcome: EventFields<"tool_call">["outcome"]) =>
-      emitEvent(context.log, "tool_call", {
-        // The name a client sent is not a label value: only catalog names are.
-        tool: outcome === "unknown_tool" ? "unknown" : name,
-        outcome,
-        tenantBucket: tenantBucket(context.principal.tenant.id),
-        authMethod: context.principal.via,
-        durationMs: performance.now() - startedAt,
-      });
+    const toolCall = (outcome: ToolCallOutcome) => emitToolCall(context, name, outcome, startedAt);
     const tool = catalog.find(name);
     if (!tool) {
       toolCall("unknown_tool");
@@ -112,6 +105,39 @@ export function createRequestServer(catalog: ToolCatalog, context: ToolContext, 
 }
 
 const RESOURCE_NOT_FOUND = -32002;
+
+type ToolCallOutcome = EventFields<"tool_call">["outcome"];
+
+function emitToolCall(context: ToolContext, name: string, outcome: ToolCallOutcome, startedAt: number): void {
+  emitEvent(context.log, "tool_call", {
+    // The name a client sent is not a label value: only catalog names are.
+    tool: outcome === "unknown_tool" ? "unknown" : name,
+    outcome,
+    tenantBucket: tenantBucket(context.principal.tenant.id),
+    authMethod: context.principal.via,
+    durationMs: performance.now() - startedAt,
+  });
+}
+
+const RESULT_OPEN = Buffer.from('{"result":');
+
+/**
+ * The JSON-RPC response to a tools/call that a kept answer (answer-cache.ts) can answer, as bytes to write,
+ * or undefined when the call has to run. It is the response the Server would send (the SDK writes result,
+ * jsonrpc and id, in that order), without building a Server or serializing the answer again. `request`
+ * is a tools/call whose params passed invalidParamsAnswer (params.ts).
+ */
+export function keptToolAnswer(catalog: ToolCatalog, context: ToolContext, request: JSONRPCRequest): Buffer | undefined {
+  if (request.method !== "tools/call") return undefined;
+  const startedAt = performance.now();
+  const { name, arguments: args } = request.params as { name: string; arguments?: unknown };
+  const tool = catalog.find(name);
+  if (!tool || !catalog.mayCall(context.principal.tier, name)) return undefined;
+  const json = tool.kept(args, context);
+  if (!json) return undefined;
+  emitToolCall(context, name, "ok", startedAt);
+  return Buffer.concat([RESULT_OPEN, json, Buffer.from(`,"jsonrpc":"2.0","id":${JSON.stringify(request.id)}}`)]);
+}
 
 /** Runs a handler, turning an unreachable database into SERVER_ERROR (router: 503) and a bug into -32603. */
 async function guarded<T>(

@@ -41,7 +41,7 @@ import type { AnswerCache } from "./answer-cache.js";
 import { createAuthenticator, type VerifyAccessToken } from "./auth.js";
 import { createOriginCheck } from "./origin.js";
 import { invalidParamsAnswer } from "./params.js";
-import { createRequestServer, SERVER_ERROR, type RequestFailures } from "./protocol.js";
+import { createRequestServer, keptToolAnswer, SERVER_ERROR, type RequestFailures } from "./protocol.js";
 import { createToolCatalog, PIERRE_TOOLS, type ToolCatalog, type ToolServices } from "./tools/index.js";
 import { ExchangeTransport } from "./transport.js";
 
@@ -150,8 +150,12 @@ export function mcpEndpoint(deps: McpRouterDeps): McpEndpoint {
     const invalid = requests.map(invalidParamsAnswer).filter((answer) => answer !== undefined);
     const delivered = invalid.length === 0 ? messages : messages.filter((message) => !invalid.some((answer) => isJSONRPCRequest(message) && answer.id === message.id));
 
+    const context = { principal, db: pool, rateLimit, log: res.locals.log, fitness, services, answers: deps.answers };
+    const kept = messages.length === 1 && invalid.length === 0 ? keptToolAnswer(catalog, context, requests[0]!) : undefined;
+    if (kept) return send(res, 200, kept);
+
     const failures: RequestFailures = {};
-    const server = createRequestServer(catalog, { principal, db: pool, rateLimit, log: res.locals.log, fitness, services, answers: deps.answers }, failures);
+    const server = createRequestServer(catalog, context, failures);
     const transport = new ExchangeTransport();
     // A client that goes away before its answer: closing the server aborts the handlers still running.
     res.on("close", () => {
@@ -160,7 +164,7 @@ export function mcpEndpoint(deps: McpRouterDeps): McpEndpoint {
     await server.connect(transport);
     const answers = await transport.exchange(delivered, requests.map((request) => request.id), invalid);
     if (failures.databaseUnavailable !== undefined) return databaseUnavailable(res, outages, failures.databaseUnavailable);
-    if (answers) sendJson(res, answers.length === 1 ? answers[0] : answers);
+    if (answers) send(res, 200, JSON.stringify(answers.length === 1 ? answers[0] : answers));
   }
 
   const router = Router();
@@ -191,16 +195,15 @@ function databaseUnavailable(res: LocalsResponse, outages: OutageLog, error: unk
 
 function refuse(res: LocalsResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
   setHeaders(res, headers);
-  sendJson(res, { jsonrpc: "2.0", error: { code, message }, id: null }, status);
+  send(res, status, JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
 }
 
 /** A JSON body, written directly: Express's res.json would also hash it into an ETag. */
-function sendJson(res: LocalsResponse, body: unknown, status = 200): void {
-  const text = JSON.stringify(body);
+function send(res: LocalsResponse, status: number, json: string | Buffer): void {
   res.statusCode = status;
   res.setHeader("Content-Type", "application/json");
-  res.setHeader("Content-Length", Buffer.byteLength(text));
-  res.end(text);
+  res.setHeader("Content-Length", Buffer.byteLength(json));
+  res.end(json);
 }
 
 /** Streamable HTTP: a client MUST list both types; Accept is a list, so substrings are the intent. */

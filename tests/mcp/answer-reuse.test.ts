@@ -6,7 +6,7 @@ import { createApiKey } from "../../service/identity/api-keys.js";
 import { addMembership, createUser } from "../../service/identity/users.js";
 import { mcpClient } from "../support/fitness-server.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { createAccount, type Account } from "./support.js";
+import { createAccount, postMcp, toolCall, type Account } from "./support.js";
 
 let one: TestServer;
 let two: TestServer;
@@ -43,6 +43,18 @@ async function athlete(account: Account) {
   return { first, second };
 }
 
+/** A change the data version does not see (its triggers do not fire), so only a kept answer hides it. */
+async function quietly(sql: string, params: unknown[]): Promise<void> {
+  const quiet = await one.pool.connect();
+  try {
+    await quiet.query("SET session_replication_role = replica");
+    await quiet.query(sql, params);
+  } finally {
+    await quiet.query("SET session_replication_role = origin");
+    quiet.release();
+  }
+}
+
 const newestName = async (on: Client) => ((await call(on, "get_activities", { limit: 3 })).activities as { name: string; id: string }[])[0]!;
 
 describe("answer reuse", () => {
@@ -52,14 +64,7 @@ describe("answer reuse", () => {
     const before = await newestName(first);
 
     // Renamed behind the triggers' back (no data version change): the kept answer is what comes back.
-    const quiet = await one.pool.connect();
-    try {
-      await quiet.query("SET session_replication_role = replica");
-      await quiet.query("UPDATE fitness_activities SET name = 'Renamed quietly' WHERE id = $1", [before.id]);
-    } finally {
-      await quiet.query("SET session_replication_role = origin");
-      quiet.release();
-    }
+    await quietly("UPDATE fitness_activities SET name = 'Renamed quietly' WHERE id = $1", [before.id]);
     expect((await newestName(first)).name).toBe(before.name);
 
     // A change through the data's own tables moves the version: both instances answer from the data again.
@@ -93,6 +98,36 @@ describe("answer reuse", () => {
       const { rows } = await one.pool.query("SELECT DISTINCT user_id FROM fitness_activities WHERE id = ANY($1)", [activities.map((a) => a.id)]);
       expect(rows).toEqual([{ user_id: users[index] }]);
     }
+  });
+
+  it("writes a kept answer exactly as the computed one, alone or in a batch, and counts it as a tool call", async () => {
+    const account = await createAccount(one.pool, "reuse-bytes");
+    await athlete(account);
+    const key = { "x-api-key": account.apiKey };
+    const version = async () => (await one.pool.query("SELECT version FROM user_data_versions WHERE user_id = $1", [account.user.id])).rows[0]?.version;
+    const before = await version();
+    // A new argument, so the first call computes; the request ids differ, so only the id may differ.
+    const raw = async () => {
+      const request = toolCall("get_activities", { limit: 4, sport: "run" });
+      const response = await postMcp(one.url, request, key);
+      expect(response.status).toBe(200);
+      return (await response.text()).replace(`"id":${request.id}}`, '"id":0}');
+    };
+    const computed = await raw();
+    await quietly("UPDATE fitness_activities SET name = 'Renamed quietly' WHERE user_id = $1", [account.user.id]);
+    const logged = one.logs.length;
+    const kept = await raw();
+    expect(kept).toBe(computed);
+    expect(JSON.parse(computed).result.structuredContent.activities).toHaveLength(4);
+    expect(JSON.parse(computed).result.structuredContent.activities[0].name).not.toBe("Renamed quietly");
+    expect(await version()).toBe(before);
+    expect(one.logs.slice(logged).filter((line) => line.event === "tool_call")).toMatchObject([{ tool: "get_activities", outcome: "ok" }]);
+
+    // In a batch the Server answers each request; a kept answer is the same answer there too.
+    const batch = [toolCall("get_activities", { limit: 4, sport: "run" }), toolCall("whoami")];
+    const answers = (await (await postMcp(one.url, batch, key)).json()) as { id: number; result: unknown }[];
+    expect(answers.map((answer) => answer.id)).toEqual(batch.map((request) => request.id));
+    expect(answers[0]!.result).toEqual(JSON.parse(computed).result);
   });
 
   it("runs a call that writes (save: true) every time", async () => {

@@ -64,6 +64,8 @@ export interface McpTool {
   definition: Tool;
   requiredScope: Scope;
   call(args: unknown, context: ToolContext): Promise<CallToolResult>;
+  /** The JSON of the answer `call` would give again now (answer-cache.ts), if there is one; reads nothing else. */
+  kept(args: unknown, context: ToolContext): Buffer | undefined;
 }
 
 export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(spec: ToolSpec<Input, Output>): McpTool {
@@ -79,13 +81,19 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
   return {
     definition,
     requiredScope: spec.requiredScope,
+    kept(args, context) {
+      const input = spec.input.safeParse(args ?? {});
+      const reuse = input.success ? reusableAnswer(spec, input.data, context) : undefined;
+      return reuse?.answers.get(reuse.key, reuse.version);
+    },
     async call(args, context) {
       const input = spec.input.safeParse(args ?? {});
       // A tool execution error, not a protocol error, so the model can read it and correct the call.
       if (!input.success) return toolError(`Invalid arguments for ${spec.name}: ${z.prettifyError(input.error)}`);
       const reuse = reusableAnswer(spec, input.data, context);
+      // Kept answers are usually written straight from their bytes (protocol.ts); this is the way of a batch.
       const kept = reuse?.answers.get(reuse.key, reuse.version);
-      if (kept) return kept;
+      if (kept) return JSON.parse(kept.toString("utf8")) as CallToolResult;
       if (spec.syncsFirst && context.fitness) await context.fitness.sync.refreshOwner({ tenantId: context.principal.tenant.id, userId: context.principal.userId });
       // Parsing the result drops keys the schema does not name: clients reject structuredContent with
       // keys its outputSchema (additionalProperties: false) does not allow.
@@ -100,7 +108,7 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
       const content: CallToolResult["content"] = [{ type: "text", text: JSON.stringify(output) }];
       if (spec.summary) content.push({ type: "text", text: spec.summary(output) });
       const answer = { content, structuredContent: output as Record<string, unknown> };
-      reuse?.answers.set(reuse.key, reuse.version, answer);
+      reuse?.answers.set(reuse.key, reuse.version, Buffer.from(JSON.stringify(answer)));
       return answer;
     },
   };
