@@ -64,7 +64,7 @@ async function main(): Promise<void> {
 
     const owner = await benchOwner(pool, "bench-read");
     const key = await benchApiKey(pool, owner);
-    const serviceEnv = await benchServiceEnv(databaseUrl, { LOG_LEVEL: "warn" });
+    const serviceEnv = await benchServiceEnv(databaseUrl);
     const service = await startProcess(["dist/main.js"], serviceEnv);
     // Every call reads PostgreSQL and builds its answer: a first call, or any call after the data changed.
     const computing = await startProcess(["dist/main.js"], { ...serviceEnv, ANSWER_CACHE_SECONDS: "0" });
