@@ -1,7 +1,7 @@
 // What Express costs per request, apart from anything the service does (why POST /mcp skips it: app.ts,
 // service/http/node-http.ts). One POST route that reads the body and answers a small JSON, served on Node's
 // http alone, on Node's http after Express's re-prototyping of request and response, and through Express 5,
-// at 16 connections, BENCH_ROUNDS rounds each, interleaved. Run: npx tsx bench/express-cost.ts.
+// at 16 connections, BENCH_ROUNDS rounds each, interleaved. Run: npm run bench:express-cost.
 import { cpus } from "node:os";
 import { load, medianRun, startProcess, stop, type LoadResult } from "./support.js";
 

@@ -125,7 +125,8 @@ const RESULT_OPEN = Buffer.from('{"result":');
  * The JSON-RPC response to a tools/call that a kept answer (answer-cache.ts) can answer, as bytes to write,
  * or undefined when the call has to run. It is the response the Server would send (the SDK writes result,
  * jsonrpc and id, in that order), without building a Server or serializing the answer again. `request`
- * is a tools/call whose params passed invalidParamsAnswer (params.ts).
+ * is a tools/call whose params passed invalidParamsAnswer (params.ts). Its tool_call event is logged as
+ * for any call; it has no span of its own (nothing runs), so traces show it as the request's span alone.
  */
 export function keptToolAnswer(catalog: ToolCatalog, context: ToolContext, request: JSONRPCRequest): Buffer | undefined {
   if (request.method !== "tools/call") return undefined;
