@@ -53,6 +53,8 @@ describe("loadBundle", () => {
 
   it("reports a cache that V8 refuses (written under other V8 flags) as rejected, and still runs", async () => {
     await load({ write: true });
-    expect(await load({ nodeFlags: ["--max-semi-space-size=4"] })).toMatchObject({ codeCache: "rejected", description: expect.stringMatching(/^hello from /) });
+    // A flag that changes code generation: V8 hashes those into the cache. Heap sizes are not hashed on
+    // Node 24 (a cache written without --max-semi-space-size is used with it), only on Node 20.
+    expect(await load({ nodeFlags: ["--no-opt"] })).toMatchObject({ codeCache: "rejected", description: expect.stringMatching(/^hello from /) });
   });
 });
