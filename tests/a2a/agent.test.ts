@@ -11,7 +11,7 @@ import { createToolCatalog, PIERRE_TOOLS } from "../../service/mcp/tools/index.j
 import { TOOL_TIERS } from "../../service/mcp/tools/tiers.js";
 import { addMembership, createUser } from "../../service/identity/users.js";
 import { createA2aClient, grantA2aAccess, revokeA2aAccess } from "../../service/oauth/a2a-clients.js";
-import { createAccount, postMcp, toolCall, type Account } from "../mcp/support.js";
+import { createAccount, postMcp, toolCall, type Account } from "../support/mcp.js";
 import {
   a2aClientAt,
   a2aToken,

@@ -6,7 +6,7 @@ import type { Client } from "@a2a-js/sdk/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGoal } from "../../service/training/goals.js";
 import { NOTIFICATION_TOKEN_HEADER } from "../../service/a2a/push.js";
-import { createAccount } from "../mcp/support.js";
+import { createAccount } from "../support/mcp.js";
 import { a2aClientAt, a2aToken, discoverA2aClient, postA2a, registerA2aAgent, skillMessage, startA2aPair, type A2aPair } from "../support/a2a.js";
 import { startHttpsReceiver, type HttpsReceiver } from "../support/https-receiver.js";
 

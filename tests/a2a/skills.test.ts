@@ -7,11 +7,10 @@ import { TaskState, type Artifact, type Task } from "@a2a-js/sdk";
 import type { Client } from "@a2a-js/sdk/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGoal } from "../../service/training/goals.js";
-import { createAccount, type Account } from "../mcp/support.js";
+import { callOk, createAccount, type Account } from "../support/mcp.js";
 import { a2aClientAt, a2aToken, discoverA2aClient, registerA2aAgent, skillMessage, startA2aPair, type A2aPair } from "../support/a2a.js";
 import { seedSyntheticHistory, type SeededHistory } from "../support/synthetic-history.js";
 import { bestRecentRun, CONFIG, DAY_MS, dayNumber, loadThrough, vdot } from "../support/training-formulas.js";
-import { callOk } from "../training/support.js";
 
 let pair: A2aPair;
 let athlete: Account;

@@ -2,7 +2,7 @@
 // log line (type, tenant bucket, target), neither holds a secret, and `admin audit` reads the trail back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tenantBucket } from "../../service/logging/events.js";
-import { authorizationCode, authorizationUrl, createMember, exchangeCode, pkcePair, postForm, readJson, registerPublicClient, signIn, type TokenBody } from "../oauth/support.js";
+import { authorizationCode, authorizationUrl, createMember, exchangeCode, pkcePair, postForm, readJson, registerPublicClient, signIn, type TokenBody } from "../support/oauth.js";
 import { runScript } from "../support/process.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 

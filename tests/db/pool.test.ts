@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createServicePools } from "../../service/db/pool.js";
 import { SLOW_QUERY_MS } from "../../service/db/slow-queries.js";
-import { captureLogger } from "../logging/capture.js";
+import { captureLogger } from "../support/log-capture.js";
 import { createTestDatabase } from "../support/database.js";
 
 async function withPools(work: (pools: ReturnType<typeof createServicePools>, entries: () => Record<string, unknown>[]) => Promise<void>) {

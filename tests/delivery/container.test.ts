@@ -1,5 +1,5 @@
 // The container contract, checked on the image's own file layout: the Dockerfile is replayed on disk
-// (support/dockerfile.ts; there is no Docker engine here) and its CMD and the deploy's migration-job
+// (tests/support/delivery/dockerfile.ts; there is no Docker engine here) and its CMD and the deploy's migration-job
 // command run against a real PostgreSQL database with the environment Cloud Run gives the service.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../service/free-port.js";
 import { createTestDatabase } from "../support/database.js";
-import { replayBuild, type BuiltImage } from "./support/dockerfile.js";
-import { MIGRATION_COMMAND } from "./support/workflows.js";
-import { scratchDirectories } from "./support/scratch.js";
+import { replayBuild, type BuiltImage } from "../support/delivery/dockerfile.js";
+import { MIGRATION_COMMAND } from "../support/delivery/workflows.js";
+import { scratchDirectories } from "../support/delivery/scratch.js";
 
 const scratch = scratchDirectories();
 

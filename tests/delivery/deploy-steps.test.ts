@@ -1,6 +1,6 @@
 // Rehearses the deploy's migration and canary smoke-test steps: the scripts exactly as written in
 // deploy-environment.yml, run by bash with the real gcloud CLI against the local Cloud Run API, whose
-// job executions run the task on the image replayed from the Dockerfile (support/dockerfile.ts).
+// job executions run the task on the image replayed from the Dockerfile (tests/support/delivery/dockerfile.ts).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,11 +10,11 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../support/database.js";
-import { replayBuild, type BuiltImage } from "./support/dockerfile.js";
-import { FakeGoogleCloud, type ServiceState, type TaskContainer } from "./support/fake-google-cloud.js";
-import { gcloudInstalled } from "./support/gcloud.js";
-import { loadWorkflow, readKeyValueFile, runStep, type ExpressionValues, type Step } from "./support/workflows.js";
-import { scratchDirectories } from "./support/scratch.js";
+import { replayBuild, type BuiltImage } from "../support/delivery/dockerfile.js";
+import { FakeGoogleCloud, type ServiceState, type TaskContainer } from "../support/delivery/fake-google-cloud.js";
+import { gcloudInstalled } from "../support/delivery/gcloud.js";
+import { loadWorkflow, readKeyValueFile, runStep, type ExpressionValues, type Step } from "../support/delivery/workflows.js";
+import { scratchDirectories } from "../support/delivery/scratch.js";
 
 const scratch = scratchDirectories();
 

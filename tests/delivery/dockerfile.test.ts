@@ -1,7 +1,7 @@
 // What the Dockerfile and .dockerignore promise Cloud Run and the deploy pipeline, read from their text.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { dockerignoreMatcher, execForm, parseCopy, parseDockerfile, type Stage } from "./support/dockerfile.js";
+import { dockerignoreMatcher, execForm, parseCopy, parseDockerfile, type Stage } from "../support/delivery/dockerfile.js";
 
 const stages = parseDockerfile(readFileSync("Dockerfile", "utf8"));
 const runtime = stages.at(-1)!;

@@ -9,10 +9,10 @@ import { loadConfiguration, PLACEHOLDER_IMAGE } from "../../environments/load.js
 import { createApp } from "../../stacks/app.js";
 import { CANDIDATE_TAG, planRelease, ReleaseError, settingsFrom, STABLE_TAG } from "../../.github/workflows/scripts/release.js";
 import { runScript } from "../support/process.js";
-import { FakeGoogleCloud, type ServiceState } from "./support/fake-google-cloud.js";
-import { gcloudInstalled } from "./support/gcloud.js";
-import { readKeyValueFile } from "./support/workflows.js";
-import { scratchDirectories } from "./support/scratch.js";
+import { FakeGoogleCloud, type ServiceState } from "../support/delivery/fake-google-cloud.js";
+import { gcloudInstalled } from "../support/delivery/gcloud.js";
+import { readKeyValueFile } from "../support/delivery/workflows.js";
+import { scratchDirectories } from "../support/delivery/scratch.js";
 
 const scratch = scratchDirectories();
 

@@ -19,8 +19,8 @@ import {
   needsOf,
   workflowText,
   type Job,
-} from "./support/workflows.js";
-import { scratchDirectories } from "./support/scratch.js";
+} from "../support/delivery/workflows.js";
+import { scratchDirectories } from "../support/delivery/scratch.js";
 
 const scratch = scratchDirectories();
 

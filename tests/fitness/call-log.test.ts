@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { EVENT_KEY, EVENTS } from "../../service/logging/events.js";
 import { logOutboundCalls } from "../../service/providers/call-log.js";
-import { captureLogger } from "../logging/capture.js";
+import { captureLogger } from "../support/log-capture.js";
 
 describe("outbound call events", () => {
   it("log every call, and a failure also as external_api_error, in the catalog's shape", () => {

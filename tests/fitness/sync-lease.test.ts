@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Keyring } from "../../service/crypto/envelope.js";
 import { findConnection } from "../../service/fitness/connections.js";
 import { createFitnessServices, type FitnessServices } from "../../service/fitness/index.js";
-import { captureLogger } from "../logging/capture.js";
+import { captureLogger } from "../support/log-capture.js";
 import { stravaActivity } from "../support/fakes/strava.js";
 import { browse, mcpClient, startFitnessStack, type FitnessStack } from "../support/fitness-server.js";
 import { createAccount, ownerOf } from "../support/fitness.js";

@@ -6,9 +6,9 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { A2A_METHODS } from "../../service/logging/events.js";
-import { createAccount, MCP_HEADERS, type Account } from "../mcp/support.js";
+import { createAccount, MCP_HEADERS, type Account } from "../support/mcp.js";
 import { a2aToken, registerA2aAgent } from "../support/a2a.js";
-import { closeWithoutErrors, registerPublicClient, type RegisteredClient } from "../oauth/support.js";
+import { closeWithoutErrors, registerPublicClient, type RegisteredClient } from "../support/oauth.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 // FUZZ_RUNS=2000 npx vitest run tests/fuzz for a deeper search than the default budget of npm test.

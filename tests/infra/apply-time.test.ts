@@ -5,8 +5,8 @@ import { resolve, sep } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFINITIONS } from "../../environments/load.js";
 import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../environments/schema.js";
-import { CONFIGURED_ENV } from "./support/fixtures.js";
-import { addressOf, listOf, single, synthesizeAll, type Json, type StackName, type SynthesizedStack } from "./support/synth.js";
+import { CONFIGURED_ENV } from "../support/infra/fixtures.js";
+import { addressOf, listOf, single, synthesizeAll, type Json, type StackName, type SynthesizedStack } from "../support/infra/synth.js";
 
 let stacks: Record<StackName, SynthesizedStack>;
 beforeAll(() => {

@@ -1,7 +1,7 @@
 // Canary releases are configuration: PIERRE_<ENV>_CANARY_IMAGE / _PERCENT decide the traffic split.
 import { describe, expect, it } from "vitest";
-import { CANARY_IMAGE, CONFIGURED_ENV, STABLE_IMAGE } from "./support/fixtures.js";
-import { single, synthesizeAll, type Json } from "./support/synth.js";
+import { CANARY_IMAGE, CONFIGURED_ENV, STABLE_IMAGE } from "../support/infra/fixtures.js";
+import { single, synthesizeAll, type Json } from "../support/infra/synth.js";
 
 function prodService(extra: NodeJS.ProcessEnv = {}): Json {
   return single(synthesizeAll({ ...CONFIGURED_ENV, ...extra }).prod, "google_cloud_run_v2_service");

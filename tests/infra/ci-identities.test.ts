@@ -4,8 +4,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../environments/schema.js";
 import { DEPLOYER_PROJECT_ROLES, PLANNER_PROJECT_ROLES, planEnvironment } from "../../stacks/ci-identities.js";
-import { CONFIGURED_ENV } from "./support/fixtures.js";
-import { addressOf, listOf, single, synthesizeAll, type Json, type SynthesizedStack } from "./support/synth.js";
+import { CONFIGURED_ENV } from "../support/infra/fixtures.js";
+import { addressOf, listOf, single, synthesizeAll, type Json, type SynthesizedStack } from "../support/infra/synth.js";
 
 const REPOSITORY = "acme/pierre";
 let bootstrap: SynthesizedStack;

@@ -9,7 +9,7 @@ import {
 import { ENVIRONMENT_NAMES, type EnvironmentDefinition, type EnvironmentName } from "../../environments/schema.js";
 import { maxConnectionsFor } from "../../stacks/database.js";
 import { maxPortsPerConnectorVm } from "../../stacks/network.js";
-import { CONFIGURED_ENV, STABLE_IMAGE } from "./support/fixtures.js";
+import { CONFIGURED_ENV, STABLE_IMAGE } from "../support/infra/fixtures.js";
 
 const byName = (env: NodeJS.ProcessEnv = {}) =>
   Object.fromEntries(loadConfiguration(env).environments.map((config) => [config.name, config]));

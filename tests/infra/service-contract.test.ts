@@ -5,8 +5,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../environments/schema.js";
 import { envSchema } from "../../service/config.js";
-import { CONFIGURED_ENV, PROVIDERS_ENV } from "./support/fixtures.js";
-import { isReference, single, synthesizeAll, type Json, type StackName, type SynthesizedStack } from "./support/synth.js";
+import { CONFIGURED_ENV, PROVIDERS_ENV } from "../support/infra/fixtures.js";
+import { isReference, single, synthesizeAll, type Json, type StackName, type SynthesizedStack } from "../support/infra/synth.js";
 
 let stacks: Record<StackName, SynthesizedStack>;
 beforeAll(() => {

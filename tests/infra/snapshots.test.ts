@@ -2,7 +2,7 @@
 // review as a diff of tests/infra/__snapshots__/<stack>.tf.json. After an intended change, run
 // `npx vitest run tests/infra/snapshots.test.ts -u` and review that diff like code.
 import { beforeAll, describe, expect, it } from "vitest";
-import { synthesizeAll, type StackName, type SynthesizedStack } from "./support/synth.js";
+import { synthesizeAll, type StackName, type SynthesizedStack } from "../support/infra/synth.js";
 
 const STACKS: StackName[] = ["bootstrap", "dev", "staging", "prod"];
 let stacks: Record<StackName, SynthesizedStack>;

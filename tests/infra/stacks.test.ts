@@ -8,7 +8,7 @@ import { maxConnectionsFor } from "../../stacks/database.js";
 import { WAF_RULE_SETS } from "../../stacks/edge.js";
 import { RUNTIME_PROJECT_ROLES } from "../../stacks/identity.js";
 import { API_KEY_SECRETS, OPERATOR_SECRETS, PROVIDER_CREDENTIALS } from "../../stacks/secrets.js";
-import { CONFIGURED_ENV, PROVIDERS_ENV } from "./support/fixtures.js";
+import { CONFIGURED_ENV, PROVIDERS_ENV } from "../support/infra/fixtures.js";
 import {
   addresses,
   addressOf,
@@ -20,7 +20,7 @@ import {
   type Json,
   type StackName,
   type SynthesizedStack,
-} from "./support/synth.js";
+} from "../support/infra/synth.js";
 
 let stacks: Record<StackName, SynthesizedStack>;
 beforeAll(() => {

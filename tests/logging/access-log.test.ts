@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import express, { type ErrorRequestHandler } from "express";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { accessLog } from "../../service/logging/index.js";
-import { captureLogger, type CapturedLogger } from "./capture.js";
+import { captureLogger, type CapturedLogger } from "../support/log-capture.js";
 
 const BEARER_SECRET = "at-7c1f0e9b2d4a48e6b3f5";
 const QUERY_SECRET = "qs-91d2c3b4a5f6e7d8";

@@ -1,7 +1,7 @@
 // The service process's console (libraries' output) as structured, redacted log lines.
 import { afterEach, describe, expect, it } from "vitest";
 import { routeConsoleToLogger } from "../../service/logging/console.js";
-import { captureLogger } from "./capture.js";
+import { captureLogger } from "../support/log-capture.js";
 
 const original = { ...console };
 afterEach(() => Object.assign(console, original));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emitExternalApiCall, statusClassOf, TENANT_BUCKET_COUNT, TENANT_BUCKETS, tenantBucket } from "../../service/logging/events.js";
-import { captureLogger } from "./capture.js";
+import { captureLogger } from "../support/log-capture.js";
 
 describe("emitExternalApiCall", () => {
   const emitted = (call: Parameters<typeof emitExternalApiCall>[1]) => {

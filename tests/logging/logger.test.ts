@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger, LOG_LEVELS, logLevelSchema, type LogLevel } from "../../service/logging/index.js";
-import { captureLogger } from "./capture.js";
+import { captureLogger } from "../support/log-capture.js";
 
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";

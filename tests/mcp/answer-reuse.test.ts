@@ -6,7 +6,7 @@ import { createApiKey } from "../../service/identity/api-keys.js";
 import { addMembership, createUser } from "../../service/identity/users.js";
 import { mcpClient } from "../support/fitness-server.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { createAccount, postMcp, toolCall, type Account } from "./support.js";
+import { createAccount, postMcp, toolCall, type Account } from "../support/mcp.js";
 
 let one: TestServer;
 let two: TestServer;

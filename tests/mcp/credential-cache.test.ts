@@ -4,9 +4,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "../../service/identity/api-keys.js";
-import { closeWithoutErrors, createMember, exchangeCode, authorizationCode, postForm, readJson, registerPublicClient, type TokenBody } from "../oauth/support.js";
+import { closeWithoutErrors, createMember, exchangeCode, authorizationCode, postForm, readJson, registerPublicClient, type TokenBody } from "../support/oauth.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { createAccount, postMcp, toolCall } from "./support.js";
+import { createAccount, postMcp, toolCall } from "../support/mcp.js";
 
 let first: TestServer;
 let second: TestServer;

@@ -11,7 +11,7 @@ import { createToolCatalog, PIERRE_TOOLS } from "../../service/mcp/tools/index.j
 const PRO_TOOLS = createToolCatalog(PIERRE_TOOLS).list("pro").tools;
 const READS_PROVIDER_DATA = new Set(["get_activities", "get_athlete", "get_stats", "get_sleep"]);
 import { startTestServer, type TestServer } from "../support/server.js";
-import { createAccount, postMcp, toolCall, type Account } from "./support.js";
+import { callTool as callToolAt, createAccount, postMcp, toolCall, type Account } from "../support/mcp.js";
 
 let server: TestServer;
 let alice: Account; // tenant "alpha", pro
@@ -37,10 +37,7 @@ async function jsonRpcResult(response: Response) {
   return (await response.json()) as { id: number; result?: Record<string, unknown>; error?: { code: number; message: string } };
 }
 
-async function callTool(apiKey: string, name: string, args: Record<string, unknown> = {}) {
-  const body = await jsonRpcResult(await postMcp(server.url, toolCall(name, args), { "x-api-key": apiKey }));
-  return body.result as { structuredContent?: Record<string, unknown>; isError?: boolean; content: { type: string; text: string }[] };
-}
+const callTool = (apiKey: string, name: string, args: Record<string, unknown> = {}) => callToolAt(server.url, apiKey, name, args);
 
 describe("MCP endpoint with the SDK client", () => {
   it("initializes, lists tools with schemas and annotations, and returns structuredContent matching outputSchema", async () => {

@@ -5,8 +5,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { createMember, PASSWORD, redirectParams, signIn, TestOAuthProvider } from "../oauth/support.js";
-import { postMcp, toolCall } from "./support.js";
+import { createMember, PASSWORD, redirectParams, signIn, TestOAuthProvider } from "../support/oauth.js";
+import { postMcp, toolCall } from "../support/mcp.js";
 
 const REDIRECT = "http://127.0.0.1:53682/callback";
 

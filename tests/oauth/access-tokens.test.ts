@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Keyring } from "../../service/crypto/envelope.js";
 import type { OAuth } from "../../service/oauth/index.js";
 import { SigningKeys } from "../../service/oauth/signing-keys.js";
-import { captureLogger } from "../logging/capture.js";
+import { captureLogger } from "../support/log-capture.js";
 import { runScript } from "../support/process.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { authorizationCode, closeWithoutErrors, createMember, exchangeCode, otherInstance, readJson, registerPublicClient, type TokenBody } from "./support.js";
+import { authorizationCode, closeWithoutErrors, createMember, exchangeCode, otherInstance, readJson, registerPublicClient, type TokenBody } from "../support/oauth.js";
 
 let server: TestServer;
 let verifier: OAuth;

@@ -8,7 +8,7 @@ import { composeService } from "../../service/composition.js";
 import { createOAuth } from "../../service/oauth/index.js";
 import { deleteExpiredOAuthState } from "../../service/oauth/cleanup.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { authorizationCode, closeWithoutErrors, createMember, exchangeCode, postForm, readJson, registerPublicClient, type TokenBody } from "./support.js";
+import { authorizationCode, closeWithoutErrors, createMember, exchangeCode, postForm, readJson, registerPublicClient, type TokenBody } from "../support/oauth.js";
 
 let server: TestServer;
 beforeAll(async () => {

@@ -7,9 +7,9 @@ import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
 import { generate } from "selfsigned";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isMetadataDocumentUrl } from "../../service/oauth/client-metadata-documents.js";
-import { postMcp, toolCall } from "../mcp/support.js";
+import { postMcp, toolCall } from "../support/mcp.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { closeWithoutErrors, createMember, PASSWORD, redirectParams, signIn, TestOAuthProvider } from "./support.js";
+import { closeWithoutErrors, createMember, PASSWORD, redirectParams, signIn, TestOAuthProvider } from "../support/oauth.js";
 
 const REDIRECT = "http://127.0.0.1:53682/callback";
 

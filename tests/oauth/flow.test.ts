@@ -6,7 +6,7 @@ import jwt from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OAuth } from "../../service/oauth/index.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { closeWithoutErrors, createMember, formToken, otherInstance, PASSWORD, postForm, readJson, redirectParams, signIn, TestOAuthProvider } from "./support.js";
+import { closeWithoutErrors, createMember, formToken, otherInstance, PASSWORD, postForm, readJson, redirectParams, signIn, TestOAuthProvider } from "../support/oauth.js";
 
 let server: TestServer;
 let verifier: OAuth;

@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from "../support/server.js";
 import {
   authorizationCode, closeWithoutErrors, createMember, exchangeCode, formToken, postForm, postJson, readJson,
   registerPublicClient, type ErrorBody, type RegisteredClient, type TokenBody,
-} from "./support.js";
+} from "../support/oauth.js";
 
 let server: TestServer;
 let client: RegisteredClient;

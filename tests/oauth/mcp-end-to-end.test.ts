@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wwwAuthenticateHeader } from "../../service/oauth/index.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { closeWithoutErrors, createMember, PASSWORD, postForm, redirectParams, signIn, TestOAuthProvider } from "./support.js";
+import { closeWithoutErrors, createMember, PASSWORD, postForm, redirectParams, signIn, TestOAuthProvider } from "../support/oauth.js";
 
 const REDIRECT = "http://127.0.0.1:53682/callback";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wwwAuthenticateHeader } from "../../service/oauth/index.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { closeWithoutErrors, readJson } from "./support.js";
+import { closeWithoutErrors, readJson } from "../support/oauth.js";
 
 let server: TestServer;
 beforeAll(async () => {

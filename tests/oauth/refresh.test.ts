@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from "../support/server.js";
 import {
   authorizationCode, closeWithoutErrors, createMember, exchangeCode, otherInstance, postForm, readJson, registerPublicClient, type ErrorBody, type RegisteredClient,
   type TokenBody,
-} from "./support.js";
+} from "../support/oauth.js";
 
 let server: TestServer;
 let client: RegisteredClient;

@@ -3,7 +3,7 @@
 // what these cases run into.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { closeWithoutErrors, readJson, type ErrorBody, type RegisteredClient } from "./support.js";
+import { closeWithoutErrors, readJson, type ErrorBody, type RegisteredClient } from "../support/oauth.js";
 
 let server: TestServer;
 let nextAddress = 1;

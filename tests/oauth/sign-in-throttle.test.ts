@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from "../support/server.js";
 import {
   authorizationUrl, closeWithoutErrors, createMember, formToken, PASSWORD, pkcePair, postForm, redirectParams,
   registerPublicClient, type RegisteredClient,
-} from "./support.js";
+} from "../support/oauth.js";
 
 let server: TestServer;
 let client: RegisteredClient;

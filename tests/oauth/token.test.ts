@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from "../support/server.js";
 import {
   authorizationCode, closeWithoutErrors, createMember, exchangeCode, otherInstance, postForm, postJson, readJson, registerPublicClient, type RegisteredClient,
   type TokenBody,
-} from "./support.js";
+} from "../support/oauth.js";
 
 let server: TestServer;
 let client: RegisteredClient;

@@ -3,9 +3,9 @@
 // from it. Renaming an event field in the catalog, or writing a line that differs from it, fails here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emitEvent, emitExternalApiCall, emitSecurityEvent, EVENT_NAMES, eventDefinition, EVENTS, type EventName } from "../../service/logging/events.js";
-import { captureLogger } from "../logging/capture.js";
-import { createAccount, postMcp, toolCall } from "../mcp/support.js";
-import { listOf, synthesizeAll, type Json } from "../infra/support/synth.js";
+import { captureLogger } from "../support/log-capture.js";
+import { createAccount, postMcp, toolCall } from "../support/mcp.js";
+import { listOf, synthesizeAll, type Json } from "../support/infra/synth.js";
 import { cloudRunEntry, extractedPath, matchesFilter, valueAt } from "../support/log-entries.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { headingAnchor } from "../../stacks/alert-policy.js";
 import { AVAILABILITY_GOAL, LATENCY_GOAL, LATENCY_THRESHOLD_MS, SLO_PERIOD_DAYS } from "../../stacks/slo.js";
-import { addresses, listOf, resourcesOf, single, synthesizeAll, type Json } from "../infra/support/synth.js";
+import { addresses, listOf, resourcesOf, single, synthesizeAll, type Json } from "../support/infra/synth.js";
 
 const stacks = synthesizeAll();
 const ENVS = ["dev", "staging", "prod"] as const;

@@ -7,7 +7,7 @@ import { createRateLimiter } from "../../service/ratelimit/index.js";
 import { clientAddressKey } from "../../service/ratelimit/policies.js";
 import { createTestDatabase } from "../support/database.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { createAccount, postMcp, toolCall } from "../mcp/support.js";
+import { createAccount, postMcp, toolCall } from "../support/mcp.js";
 
 const RATE_LIMIT = /^"burst";r=(\d+);t=(\d+), "monthly";r=(\d+);t=(\d+)$/;
 

@@ -1,5 +1,5 @@
 // boot/code-cache.ts: the production entry point's loader. Each load runs in its own Node process
-// (support/load-bundle.ts), because a cache only matters, and is only checked, on a fresh V8.
+// (tests/support/load-bundle.ts), because a cache only matters, and is only checked, on a fresh V8.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { codeCachePath } from "../../service/boot/code-cache.js";
 import { runCommand } from "../support/process.js";
 
-const LOADER = "tests/service/support/load-bundle.ts";
+const LOADER = "tests/support/load-bundle.ts";
 
 // A CommonJS module using what a bundle uses: require() of built-ins, module.exports, __dirname.
 const bundleSource = (word: string) =>

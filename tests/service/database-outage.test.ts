@@ -3,8 +3,8 @@
 // outage is logged once per interval rather than once per request, and afterwards the service answers
 // again without a restart and nothing written before the outage is lost.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMember, postJson, registerPublicClient, type RegisteredClient } from "../oauth/support.js";
-import { createAccount, postMcp, toolCall, type Account } from "../mcp/support.js";
+import { createMember, postJson, registerPublicClient, type RegisteredClient } from "../support/oauth.js";
+import { createAccount, postMcp, toolCall, type Account } from "../support/mcp.js";
 import { startOwnCluster, type OwnCluster } from "../support/postgres-cluster.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 

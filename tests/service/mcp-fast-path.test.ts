@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientAddress } from "../../service/http/node-http.js";
-import { createAccount, MCP_HEADERS, toolCall, type Account } from "../mcp/support.js";
+import { createAccount, MCP_HEADERS, toolCall, type Account } from "../support/mcp.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 let server: TestServer;

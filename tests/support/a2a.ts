@@ -7,7 +7,7 @@ import { ClientFactory, ClientFactoryOptions, createAuthenticatingFetchWithRetry
 import type pg from "pg";
 import { SCOPES } from "../../service/identity/scopes.js";
 import { createA2aClient, grantA2aAccess } from "../../service/oauth/a2a-clients.js";
-import type { Account } from "../mcp/support.js";
+import type { Account } from "./mcp.js";
 import { createTestDatabase } from "./database.js";
 import { startTestServer, type TestServer } from "./server.js";
 

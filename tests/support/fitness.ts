@@ -5,7 +5,7 @@ import { Keyring } from "../../service/crypto/envelope.js";
 import { migrate } from "../../service/db/migrate.js";
 import { saveConnected, type Connection } from "../../service/fitness/connections.js";
 import type { ProviderId } from "../../service/fitness/model.js";
-import { createAccount, type Account } from "../mcp/support.js";
+import { createAccount, type Account } from "./mcp.js";
 import { createTestDatabase } from "./database.js";
 
 export interface FitnessDatabase {

@@ -1,7 +1,7 @@
 // `npm run logs` against a local fake of the Cloud Logging API holding what Cloud Logging would have
 // stored from the real service's lines (and Cloud Run's own request log line).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccount, postMcp, toolCall } from "../mcp/support.js";
+import { createAccount, postMcp, toolCall } from "../support/mcp.js";
 import { startFakeLoggingApi, type LogEntryJson } from "../support/fake-logging-api.js";
 import { storedLogEntry } from "../support/log-entries.js";
 import { runScript } from "../support/process.js";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../service/free-port.js";
 import { observeExternalCall } from "../../service/tracing/outbound.js";
 import { startTracing } from "../../service/tracing/sdk.js";
-import { captureLogger } from "../logging/capture.js";
+import { captureLogger } from "../support/log-capture.js";
 import { CollectingExporter } from "../support/spans.js";
 
 let provider: Server;

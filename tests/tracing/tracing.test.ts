@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTracing, type Tracing } from "../../service/tracing/sdk.js";
 import { tracer } from "../../service/tracing/spans.js";
-import { createAccount, postMcp, toolCall } from "../mcp/support.js";
+import { createAccount, postMcp, toolCall } from "../support/mcp.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { CollectingExporter } from "../support/spans.js";
 

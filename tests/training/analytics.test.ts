@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccount, type Account } from "../mcp/support.js";
+import { callError, callOk, callTool, createAccount, type Account } from "../support/mcp.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { seedSyntheticHistory } from "../support/synthetic-history.js";
-import { callError, callOk, callTool } from "./support.js";
 
 let server: TestServer;
 let athlete: Account;

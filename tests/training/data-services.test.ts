@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccount, type Account } from "../mcp/support.js";
+import { callError, callOk, createAccount, type Account } from "../support/mcp.js";
 import type { FakeServer } from "../support/fakes/http.js";
 import { fakeTemperatureC, OPENWEATHER_FAKE_KEY, startOpenWeatherFake } from "../support/fakes/openweather.js";
 import { startUsdaFake, USDA_FAKE_KEY } from "../support/fakes/usda.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { seedSyntheticHistory, type SeededHistory } from "../support/synthetic-history.js";
-import { callError, callOk } from "./support.js";
 
 let usda: FakeServer;
 let weather: FakeServer;

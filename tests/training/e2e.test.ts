@@ -3,7 +3,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccount, type Account } from "../mcp/support.js";
+import { createAccount, type Account } from "../support/mcp.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { seedSyntheticHistory, type SeededHistory } from "../support/synthetic-history.js";
 import { bestRecentRun, CONFIG, DAY_MS, dayNumber, hoursOf, loadThrough, vdot } from "../support/training-formulas.js";

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../service/identity/api-keys.js";
 import { addMembership, createUser } from "../../service/identity/users.js";
-import { createAccount, type Account } from "../mcp/support.js";
+import { callError, callOk, createAccount, type Account } from "../support/mcp.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { seedSyntheticHistory, type SeededHistory } from "../support/synthetic-history.js";
-import { callError, callOk } from "./support.js";
 
 let server: TestServer;
 let owner: Account;

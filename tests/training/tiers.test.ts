@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToolCatalog, PIERRE_TOOLS } from "../../service/mcp/tools/index.js";
 import { TOOL_TIERS } from "../../service/mcp/tools/tiers.js";
-import { createAccount, postMcp, type Account } from "../mcp/support.js";
+import { callTool, createAccount, postMcp, type Account } from "../support/mcp.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { callTool } from "./support.js";
 
 let server: TestServer;
 let free: Account;

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { runCommand, type Finished } from "../../support/process.js";
+import { runCommand, type Finished } from "../process.js";
 
 /** The command the deploy's migration job runs in the image (`--command node --args dist/migrate-cli.js`). */
 export const MIGRATION_COMMAND = ["node", "dist/migrate-cli.js"];

@@ -10,7 +10,7 @@ import { composeService } from "../../service/composition.js";
 import type { OAuth } from "../../service/oauth/index.js";
 import { createTenant } from "../../service/identity/tenants.js";
 import { addMembership, createUser } from "../../service/identity/users.js";
-import type { TestServer } from "../support/server.js";
+import type { TestServer } from "./server.js";
 
 export const PASSWORD = "correct horse battery staple";
 
