@@ -28,8 +28,8 @@ export interface AnswerCacheOptions {
   now?: () => number;
 }
 
-/** 32 MB of answers: about 750 get_activities (limit 20, 42 KB of JSON) or 1,400 analyze_training_load (22 KB). */
-const DEFAULT_MAX_BYTES = 32_000_000;
+/** 16 MB of answers: about 740 get_activities (limit 20: 21.5 KB of JSON) or 1,400 analyze_training_load (11 KB). */
+const DEFAULT_MAX_BYTES = 16_000_000;
 
 export class AnswerCache {
   private readonly entries = new Map<string, Entry>();

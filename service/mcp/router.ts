@@ -8,7 +8,8 @@
 // (400 -32600: not JSON-RPC, a batch over 100 messages or with more than one initialize), the rest of a
 // batch's charge (each request in a batch counts, see below), tool scopes (403 insufficient_scope),
 // Accept (406 unless both application/json and text/event-stream), params (-32602 answers, params.ts),
-// then the Server: 202 without a body when there is no request to answer, else 200 with the answers.
+// then the Server: 202 without a body when there is no request to answer, else 200 with the answers. A lone
+// tools/call that a kept answer serves (answer-cache.ts) is written from the kept bytes, with no Server.
 // Every error body is a JSON-RPC error with id null, as the SDK's own transport errors are. When the
 // database cannot be reached the answer is 503 with Retry-After (db/outage.ts), anything unexpected a
 // 500 with a JSON-RPC internal error.
@@ -45,7 +46,7 @@ import { createRequestServer, keptToolAnswer, SERVER_ERROR, type RequestFailures
 import { createToolCatalog, PIERRE_TOOLS, type ToolCatalog, type ToolServices } from "./tools/index.js";
 import { ExchangeTransport } from "./transport.js";
 
-export interface McpRouterDeps {
+export interface McpEndpointDeps {
   config: Config;
   pool: pg.Pool;
   rateLimiter: RateLimiter;
@@ -73,7 +74,7 @@ export interface McpEndpoint {
   router: Router;
 }
 
-export function mcpEndpoint(deps: McpRouterDeps): McpEndpoint {
+export function mcpEndpoint(deps: McpEndpointDeps): McpEndpoint {
   const { config, pool, rateLimiter, verifyAccessToken, outages, fitness, services } = deps;
   const path = new URL(config.mcpResourceUrl).pathname;
   const authenticator = createAuthenticator(pool, verifyAccessToken);
