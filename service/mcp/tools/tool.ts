@@ -105,11 +105,12 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
         throw error;
       }
       const output = spec.output.parse(result);
-      const content: CallToolResult["content"] = [{ type: "text", text: JSON.stringify(output) }];
+      const json = JSON.stringify(output);
+      const content: CallToolResult["content"] = [{ type: "text", text: json }];
       if (spec.summary) content.push({ type: "text", text: spec.summary(output) });
-      const answer = { content, structuredContent: output as Record<string, unknown> };
-      reuse?.answers.set(reuse.key, reuse.version, Buffer.from(JSON.stringify(answer)));
-      return answer;
+      // What JSON.stringify(answer) gives, without walking structuredContent a second time: its JSON is the text's.
+      reuse?.answers.set(reuse.key, reuse.version, Buffer.from(`{"content":${JSON.stringify(content)},"structuredContent":${json}}`));
+      return { content, structuredContent: output as Record<string, unknown> };
     },
   };
 }
