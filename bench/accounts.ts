@@ -1,6 +1,7 @@
 // The accounts the benchmark scripts call the service as, made the same way by each, and their data.
 import type pg from "pg";
 import { Keyring } from "../service/crypto/envelope.js";
+import { createNotificationListener } from "../service/db/notifications.js";
 import { findConnection } from "../service/fitness/connections.js";
 import { createFitnessServices, type FitnessServices } from "../service/fitness/index.js";
 import { createLogger } from "../service/logging/index.js";
@@ -31,11 +32,13 @@ export async function benchApiKey(pool: pg.Pool, owner: BenchOwner): Promise<str
 
 /** The fitness layer as the service builds it, on the bench database with the bench's master key. Close its events when done. */
 export function benchFitness(pool: pg.Pool, masterKey: Buffer): FitnessServices {
+  const logger = createLogger({ level: "warn", stream: process.stderr });
   return createFitnessServices({
     config: { providers: {}, providerRedirectBase: "https://pierre.bench.invalid" },
     pool,
     keyring: new Keyring(pool, masterKey),
-    logger: createLogger({ level: "warn", stream: process.stderr }),
+    logger,
+    notifications: createNotificationListener(pool, logger),
   });
 }
 

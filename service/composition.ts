@@ -9,6 +9,7 @@ import { createA2aServices, type A2aServices } from "./a2a/index.js";
 import { Keyring } from "./crypto/envelope.js";
 import { createFitnessServices, type FitnessServices } from "./fitness/index.js";
 import { createDataServices, type DataServices } from "./data-services/index.js";
+import { createNotificationListener } from "./db/notifications.js";
 import { createOutageLog, isDatabaseUnavailable, type OutageLog } from "./db/outage.js";
 import { createServicePools, type ServicePools } from "./db/pool.js";
 import { logOutboundCalls } from "./providers/call-log.js";
@@ -62,8 +63,9 @@ export function composeService(config: Config, logger: Logger, pools: ServicePoo
   const signingKeys = new SigningKeys(pool, keyring, logger);
   const accessTokens = new AccessTokens(config, pool, signingKeys);
   const grants = new Grants(pool, accessTokens, logger);
-  const fitness = keyring && createFitnessServices({ config, pool, keyring, logger });
-  const a2a = createA2aServices(pool, logger);
+  const notifications = createNotificationListener(pool, logger);
+  const fitness = keyring && createFitnessServices({ config, pool, keyring, logger, notifications });
+  const a2a = createA2aServices(notifications);
   return {
     config,
     logger,
@@ -86,8 +88,8 @@ export function composeService(config: Config, logger: Logger, pools: ServicePoo
     ),
     a2a,
     close: async () => {
-      // The notification listeners hold a pool connection each until closed.
-      await Promise.all([fitness?.events.close(), a2a.taskEvents.close()]);
+      // The notification listener holds a pool connection until closed.
+      await notifications.close();
       await Promise.all([pool.end(), counterPool.end()]);
     },
   };

@@ -4,6 +4,7 @@ import type { Router } from "express";
 import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "../config.js";
+import type { NotificationListener } from "../db/notifications.js";
 import type { OutageLog } from "../db/outage.js";
 import { createToolCatalog, PIERRE_TOOLS, type ToolCatalog } from "../mcp/tools/index.js";
 import type { OAuthPrincipal } from "../oauth/index.js";
@@ -21,9 +22,9 @@ export interface A2aServices {
   tools: ToolCatalog;
 }
 
-export function createA2aServices(pool: pg.Pool, logger: Logger): A2aServices {
+export function createA2aServices(notifications: NotificationListener): A2aServices {
   const tools = createToolCatalog(PIERRE_TOOLS);
-  return { taskEvents: createTaskEvents(pool, logger), skills: createSkillCatalog(tools), tools };
+  return { taskEvents: createTaskEvents(notifications), skills: createSkillCatalog(tools), tools };
 }
 
 export interface A2aFaceDeps {

@@ -2,9 +2,7 @@
 // listener that reads the task after the notification sees that save or a later one), and each instance
 // follows the tasks its streams and cancellations wait on (db/notifications.ts). The payload only names
 // the task: tasks with their artifacts outgrow a NOTIFY payload.
-import type pg from "pg";
-import type { Logger } from "winston";
-import { createChannel, type Channel } from "../db/notifications.js";
+import type { Channel, NotificationListener } from "../db/notifications.js";
 
 export const TASK_CHANNEL = "pierre_a2a_task_events";
 
@@ -14,6 +12,6 @@ export interface TaskChanged {
 
 export type TaskEvents = Channel<TaskChanged>;
 
-export function createTaskEvents(pool: pg.Pool, logger: Logger): TaskEvents {
-  return createChannel<TaskChanged>(pool, logger, { name: TASK_CHANNEL, keyOf: (event) => event.taskId });
+export function createTaskEvents(notifications: NotificationListener): TaskEvents {
+  return notifications.channel<TaskChanged>({ name: TASK_CHANNEL, keyOf: (event) => event.taskId });
 }

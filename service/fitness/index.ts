@@ -4,6 +4,7 @@ import type pg from "pg";
 import type { Logger } from "winston";
 import type { Config } from "../config.js";
 import type { Keyring } from "../crypto/envelope.js";
+import type { NotificationListener } from "../db/notifications.js";
 import { logOutboundCalls } from "../providers/call-log.js";
 import { createProviderRegistry, type ProviderRegistry } from "../providers/index.js";
 import { realOutboundDeps } from "../providers/outbound.js";
@@ -27,11 +28,13 @@ export interface FitnessDeps {
   pool: pg.Pool;
   keyring: Keyring;
   logger: Logger;
+  /** The instance's LISTEN connection, which the connection events share with the A2A task events. */
+  notifications: NotificationListener;
   /** The sync lease's length in seconds (sync.ts); tests shorten it. */
   syncLeaseSeconds?: number;
 }
 
-export function createFitnessServices({ config, pool, keyring, logger, syncLeaseSeconds }: FitnessDeps): FitnessServices {
+export function createFitnessServices({ config, pool, keyring, logger, notifications, syncLeaseSeconds }: FitnessDeps): FitnessServices {
   const outbound = realOutboundDeps({
     observer: logOutboundCalls(logger),
     // Shared with every instance; a lost write only means one more call to a provider that will say wait again.
@@ -42,5 +45,5 @@ export function createFitnessServices({ config, pool, keyring, logger, syncLease
   const connect = createConnectService({ pool, keyring, vault, registry, redirectBase: config.providerRedirectBase, log: logger });
   const access = createTokenAccess({ pool, vault, registry, now: Date.now, log: logger });
   const sync = createSyncService({ pool, registry, access, logger, now: Date.now, leaseSeconds: syncLeaseSeconds });
-  return { registry, connect, sync, events: createConnectionEvents(pool, logger) };
+  return { registry, connect, sync, events: createConnectionEvents(notifications) };
 }

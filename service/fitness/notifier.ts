@@ -1,9 +1,7 @@
 // Connection events across instances (db/notifications.ts): the instance that completes a connection
 // NOTIFYs inside its transaction (delivered at commit); every instance hands each event to the streams of
 // that user open on it. Process memory alone would miss a callback that lands on another instance.
-import type pg from "pg";
-import type { Logger } from "winston";
-import { createChannel, notify } from "../db/notifications.js";
+import { notify, type NotificationListener } from "../db/notifications.js";
 import type { Queryable } from "../db/pool.js";
 import type { ConnectionStatus, Owner } from "./connections.js";
 import type { ProviderId } from "./model.js";
@@ -34,8 +32,8 @@ export interface ConnectionEvents {
 
 const ownerKey = (owner: Owner) => `${owner.tenantId}|${owner.userId}`;
 
-export function createConnectionEvents(pool: pg.Pool, logger: Logger): ConnectionEvents {
-  const channel = createChannel<ConnectionEvent>(pool, logger, { name: CONNECTION_CHANNEL, keyOf: ownerKey });
+export function createConnectionEvents(notifications: NotificationListener): ConnectionEvents {
+  const channel = notifications.channel<ConnectionEvent>({ name: CONNECTION_CHANNEL, keyOf: ownerKey });
   return {
     subscribe: (owner, handler, ended) => channel.subscribe(ownerKey(owner), handler, ended),
     close: () => channel.close(),

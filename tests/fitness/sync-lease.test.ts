@@ -4,6 +4,7 @@
 // their own lease holders on the stack's database, with a 1 s lease so that lapsing takes a second.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Keyring } from "../../service/crypto/envelope.js";
+import { createNotificationListener } from "../../service/db/notifications.js";
 import { findConnection } from "../../service/fitness/connections.js";
 import { createFitnessServices, type FitnessServices } from "../../service/fitness/index.js";
 import { captureLogger } from "../support/log-capture.js";
@@ -25,7 +26,9 @@ afterAll(async () => {
 
 function instance(): FitnessServices {
   const { config, pool } = stack.server;
-  const fitness = createFitnessServices({ config, pool, keyring: new Keyring(pool, config.encryptionMasterKey!), logger: captureLogger().logger, syncLeaseSeconds: LEASE_SECONDS });
+  const { logger } = captureLogger();
+  const notifications = createNotificationListener(pool, logger);
+  const fitness = createFitnessServices({ config, pool, keyring: new Keyring(pool, config.encryptionMasterKey!), logger, notifications, syncLeaseSeconds: LEASE_SECONDS });
   instances.push(fitness);
   return fitness;
 }
