@@ -6,7 +6,7 @@
 // budget. Stdout lines in this shape are parsed by Cloud Run's logging agent the same way.
 import winston from "winston";
 import { LOG_LEVELS, logLevelSchema, type LogLevel } from "./levels.js";
-import { redact } from "./redact.js";
+import { redact, setField } from "./redact.js";
 import type { TraceContext } from "./trace.js";
 
 export { LOG_LEVELS, logLevelSchema, type LogLevel } from "./levels.js";
@@ -113,11 +113,9 @@ function cloudLoggingEntry(
     lifted.add("httpRequest");
     entry.httpRequest = httpRequest;
   }
-  // Special fields first for readability; metadata cannot overwrite them. Defined rather than assigned,
-  // so a "__proto__" key stays data instead of becoming the entry's prototype.
+  // Special fields first for readability; metadata cannot overwrite them, and a "__proto__" key stays data.
   for (const key of Object.keys(info)) {
-    if (lifted.has(key) || Object.hasOwn(entry, key)) continue;
-    Object.defineProperty(entry, key, { value: info[key], enumerable: true, writable: true, configurable: true });
+    if (!lifted.has(key) && !Object.hasOwn(entry, key)) setField(entry, key, info[key]);
   }
   return entry;
 }

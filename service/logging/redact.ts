@@ -140,13 +140,23 @@ function redactValue(value: unknown, ancestors: WeakSet<object>, depth: number):
 }
 
 function redactFields(source: object, ancestors: WeakSet<object>, depth: number): Record<string, unknown> {
-  // fromEntries defines own properties, so a "__proto__" key cannot change the copy's prototype.
-  return Object.fromEntries(
-    Object.entries(source).map(([key, field]) => [
-      key,
-      isSensitiveKey(key) && !revealsOnlyPresence(field) ? REDACTED : redactValue(field, ancestors, depth + 1),
-    ]),
-  );
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(source)) {
+    const field = (source as Record<string, unknown>)[key];
+    setField(copy, key, isSensitiveKey(key) && !revealsOnlyPresence(field) ? REDACTED : redactValue(field, ancestors, depth + 1));
+  }
+  return copy;
+}
+
+/**
+ * `target[key] = value`, except that a "__proto__" key is defined as data instead of replacing the
+ * target's prototype. Assignment because every log line copies its fields twice (here and in the Cloud
+ * Logging entry): with Object.fromEntries and Object.defineProperty instead, `npm run bench:log-line`
+ * gave 14.8-15.8 us per access line against 10.3-11.4 us (3 runs each, back to back).
+ */
+export function setField(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 function redactError(error: Error, ancestors: WeakSet<object>, depth: number): Record<string, unknown> {
