@@ -64,25 +64,18 @@ export function createApp({ config, pool, logger, outages, oauth, rateLimiter, f
 /**
  * POST /mcp, nearly every request an agent makes, without Express: the same front middlewares, then the
  * endpoint, on Node's own request and response. Through Express a call cost 120-170 µs of CPU more
- * (http/node-http.ts); the endpoint answers its own errors, so what reaches here is a bug.
+ * (http/node-http.ts). The endpoint answers its own errors; a front middleware's error gets its answer too.
  */
 function mcpFastPath(front: NodeMiddleware[], mcp: McpEndpoint, logger: AppDeps["logger"]): RequestListener {
   return (req: IncomingMessage, plain) => {
     const res = Object.assign(plain, { locals: {} as RequestLocals }) satisfies LocalsResponse;
-    const fail = (error: unknown) => {
-      (res.locals.log ?? logger).error("unhandled error", { error });
-      // As Express's final handler: an answer already under way cannot become an error, so the connection ends.
-      if (res.headersSent) return void res.destroy();
-      res.statusCode = 500;
-      res.setHeader("Content-Type", "application/json");
-      res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32603, message: "Internal error" }, id: null }));
-    };
     let next = 0;
     const proceed = (error?: unknown): void => {
-      if (error !== undefined) return fail(error);
+      // Before accessLog has run there is no request logger yet.
+      if (error !== undefined) return mcp.fail(res, error, res.locals.log ?? logger);
       const middleware = front[next++];
       if (middleware) middleware(req, res, proceed);
-      else mcp.post(req, res).catch(fail);
+      else void mcp.post(req, res);
     };
     proceed();
   };

@@ -14,6 +14,8 @@ import { z } from "zod";
 import type { Config } from "../config.js";
 import { DATABASE_RETRY_AFTER_SECONDS } from "../db/outage.js";
 import { readJson } from "../http/json-body.js";
+import { JSON_RPC_ERROR } from "../http/json-rpc.js";
+import { bearerToken } from "../http/node-http.js";
 import { publicUrlProblem } from "../http/public-https.js";
 import { A2A_METHODS, emitEvent, tenantBucket, type EventFields } from "../logging/events.js";
 import type { OAuthPrincipal } from "../oauth/index.js";
@@ -29,13 +31,9 @@ export const AGENT_CARD_ROUTE = "/.well-known/agent-card.json";
 /** Bounds on one message: a model's question, not a document. */
 export const MESSAGE_LIMITS = { parts: 16, textChars: 8_000, dataBytes: 16_384 } as const;
 
-// JSON-RPC and A2A error codes the router answers with itself (the SDK answers the rest).
-const PARSE_ERROR = -32700;
-const INVALID_REQUEST = -32600;
-const INVALID_PARAMS = -32602;
+// The error codes the router answers with itself (the SDK answers the rest): JSON-RPC's, and one of A2A's.
+const { parseError: PARSE_ERROR, invalidRequest: INVALID_REQUEST, invalidParams: INVALID_PARAMS, serverError: SERVER_ERROR } = JSON_RPC_ERROR;
 const CONTENT_TYPE_NOT_SUPPORTED = -32005;
-/** JSON-RPC's implementation-defined server error, for HTTP-level refusals (401, 413, 429). */
-const SERVER_ERROR = -32000;
 
 export interface A2aRouterDeps {
   config: Pick<Config, "publicBaseUrl" | "a2aUrl" | "bodyLimitBytes" | "clientMetadataDocuments">;
@@ -45,8 +43,6 @@ export interface A2aRouterDeps {
   /** Builds the SDK side; called once, on the first A2A request. */
   loadServer(callerOfRequest: (req: Request) => A2aCaller): Promise<A2aServer>;
 }
-
-const BEARER = /^Bearer +([^\s]+) *$/i;
 
 const partSchema = z.looseObject({
   text: z.string().max(MESSAGE_LIMITS.textChars, `a text part is limited to ${MESSAGE_LIMITS.textChars} characters`).optional(),
@@ -96,7 +92,7 @@ export function a2aRouter(deps: A2aRouterDeps): Router {
       res.status(status).set(headers).json({ jsonrpc: "2.0", error: { code, message }, id: typeof req.body?.id === "string" || typeof req.body?.id === "number" ? req.body.id : null });
     };
 
-    const token = BEARER.exec(req.get("authorization") ?? "")?.[1];
+    const token = bearerToken(req.get("authorization"));
     const principal = token === undefined ? undefined : await deps.verifyA2aToken(token);
     if (!principal) {
       if (token !== undefined) emitEvent(res.locals.log, "auth_failure", { surface: "a2a", reason: "invalid_credential" });

@@ -45,6 +45,13 @@ export function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
+const BEARER = /^Bearer +([^\s]+) *$/i;
+
+/** The token of an `Authorization: Bearer <token>` header; undefined when absent or of another form. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
+}
+
 /** Sets every header of `headers` (Express's res.set for a record). */
 export function setHeaders(res: ServerResponse, headers: Readonly<Record<string, string | number>>): void {
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);

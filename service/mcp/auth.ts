@@ -6,7 +6,7 @@
 // credential epoch (see credential-cache.ts for why that is safe against revocation).
 import type { IncomingMessage } from "node:http";
 import type { Queryable } from "../db/pool.js";
-import { header } from "../http/node-http.js";
+import { bearerToken, header } from "../http/node-http.js";
 import { API_KEY_PREFIX, authenticateApiKey } from "../identity/api-keys.js";
 import type { Principal } from "../identity/principal.js";
 import { CredentialCache } from "./credential-cache.js";
@@ -38,7 +38,6 @@ export interface Authenticator {
   confirm(auth: Authentication, credentialEpoch: string | undefined): Promise<Authentication>;
 }
 
-const BEARER = /^Bearer +([^\s]+) *$/i;
 const CACHE_TTL_MS = 60_000;
 const CACHE_MAX_ENTRIES = 10_000;
 
@@ -73,7 +72,7 @@ export function createAuthenticator(db: Queryable, verifyAccessToken: VerifyAcce
 function presentedCredential(req: IncomingMessage): Presented | "missing" | "invalid" {
   const authorization = header(req, "authorization");
   if (authorization !== undefined) {
-    const token = BEARER.exec(authorization)?.[1];
+    const token = bearerToken(authorization);
     if (token === undefined) return "invalid";
     return { kind: token.startsWith(API_KEY_PREFIX) ? "api_key" : "access_token", credential: token };
   }

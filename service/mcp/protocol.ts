@@ -22,14 +22,14 @@ import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import packageJson from "../../package.json" with { type: "json" };
 import { isDatabaseUnavailable } from "../db/outage.js";
+import { JSON_RPC_ERROR } from "../http/json-rpc.js";
 import { emitEvent, tenantBucket, type EventFields } from "../logging/events.js";
 import { withSpan } from "../tracing/spans.js";
 import { getPrompt, PROMPT_LIST } from "./prompts.js";
 import { readResource, RESOURCE_LIST } from "./resources.js";
 import type { ToolCatalog, ToolContext } from "./tools/index.js";
 
-/** JSON-RPC's "implementation-defined server error" code, used for HTTP-level refusals and outages. */
-export const SERVER_ERROR = -32000;
+const SERVER_ERROR = JSON_RPC_ERROR.serverError;
 
 const SERVER_INFO = { name: "pierre", version: packageJson.version };
 

@@ -32,8 +32,10 @@ import type { Config } from "../config.js";
 import type { FitnessServices } from "../fitness/index.js";
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, type OutageLog } from "../db/outage.js";
 import { readJson } from "../http/json-body.js";
+import { JSON_RPC_ERROR } from "../http/json-rpc.js";
 import { header, setHeaders, type LocalsResponse } from "../http/node-http.js";
 import type { Principal } from "../identity/principal.js";
+import type { Logger } from "../logging/index.js";
 import type { Scope } from "../identity/scopes.js";
 import { emitEvent } from "../logging/events.js";
 import { wwwAuthenticateHeader } from "../oauth/index.js";
@@ -42,7 +44,7 @@ import type { AnswerCache } from "./answer-cache.js";
 import { createAuthenticator, type VerifyAccessToken } from "./auth.js";
 import { createOriginCheck } from "./origin.js";
 import { invalidParamsAnswer } from "./params.js";
-import { createRequestServer, keptToolAnswer, SERVER_ERROR, type RequestFailures } from "./protocol.js";
+import { createRequestServer, keptToolAnswer, type RequestFailures } from "./protocol.js";
 import { createToolCatalog, PIERRE_TOOLS, type ToolCatalog, type ToolServices } from "./tools/index.js";
 import { ExchangeTransport } from "./transport.js";
 
@@ -59,6 +61,8 @@ export interface McpEndpointDeps {
   answers: AnswerCache;
 }
 
+const SERVER_ERROR = JSON_RPC_ERROR.serverError;
+
 /** The SDK transport's limit on messages in one batch. */
 const MAX_BATCH_SIZE = 100;
 
@@ -66,10 +70,16 @@ const MAX_BATCH_SIZE = 100;
 export interface McpEndpoint {
   path: string;
   /**
-   * A POST to the endpoint, served whole (errors included) on Node's request and response: app.ts calls it
-   * ahead of Express for exactly POST <path>, the hot path (see http/node-http.ts for why).
+   * A POST to the endpoint, served whole (errors included: it never rejects) on Node's request and
+   * response: app.ts calls it ahead of Express for exactly POST <path>, the hot path (see
+   * http/node-http.ts for why).
    */
   post(req: IncomingMessage, res: LocalsResponse): Promise<void>;
+  /**
+   * An error nothing answered, logged to `log`: a 500 with a JSON-RPC internal error, or, when the answer
+   * is already under way, the connection ended (what Express's final handler does).
+   */
+  fail(res: LocalsResponse, error: unknown, log: Logger): void;
   /** POST as above and 405 for every other method, for every request Express routes to the path. */
   router: Router;
 }
@@ -87,11 +97,15 @@ export function mcpEndpoint(deps: McpEndpointDeps): McpEndpoint {
     try {
       await serve(req, res);
     } catch (error) {
-      if (res.headersSent) throw error;
-      if (isDatabaseUnavailable(error)) return databaseUnavailable(res, outages, error);
-      res.locals.log.error("MCP request failed", { error });
-      refuse(res, 500, ErrorCode.InternalError, "Internal error");
+      if (!res.headersSent && isDatabaseUnavailable(error)) return databaseUnavailable(res, outages, error);
+      fail(res, error, res.locals.log);
     }
+  }
+
+  function fail(res: LocalsResponse, error: unknown, log: Logger): void {
+    log.error("MCP request failed", { error });
+    if (res.headersSent) return void res.destroy();
+    refuse(res, 500, ErrorCode.InternalError, "Internal error");
   }
 
   async function serve(req: IncomingMessage & { body?: unknown }, res: LocalsResponse): Promise<void> {
@@ -176,7 +190,7 @@ export function mcpEndpoint(deps: McpEndpointDeps): McpEndpoint {
     res.locals.routineRefusal = req.method === "GET";
     refuse(res, 405, SERVER_ERROR, "Method Not Allowed: use POST", { Allow: "POST" });
   });
-  return { path, post, router };
+  return { path, post, fail, router };
 }
 
 function unauthorized(res: LocalsResponse, config: Config, outcome: "missing" | "invalid"): void {
