@@ -15,7 +15,7 @@ import pg from "pg";
 import { startEmbeddedPostgres } from "../service/db/embedded.js";
 import { migrate } from "../service/db/migrate.js";
 import { benchApiKey, benchOwner } from "./accounts.js";
-import { benchServiceEnv, load, MCP_HEADERS, medianRun, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
+import { benchServiceEnv, connectSyntheticOverMcp, load, MCP_HEADERS, medianRun, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
 
 const [tool = "whoami", argsJson = "{}"] = process.argv.slice(2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -33,8 +33,7 @@ try {
     services.push({ name, process: await startProcess([ENTRY], await benchServiceEnv(databaseUrl, env)) });
   }
   const headers = { ...MCP_HEADERS, "x-api-key": key };
-  const connect = await fetch(`${services[0]!.process.url}/mcp`, { method: "POST", headers, body: toolCallBody("connect_provider", { provider: "synthetic" }) });
-  if (!connect.ok) throw new Error(`connect_provider answered ${connect.status}`);
+  await connectSyntheticOverMcp(services[0]!.process.url, headers);
   const call = { method: "POST" as const, headers, body: toolCallBody(tool, JSON.parse(argsJson)) };
   for (const { process: service } of services) await load("warmup", `${service.url}/mcp`, 16, { ...call, duration: 2 });
   const runs: LoadResult[] = [];

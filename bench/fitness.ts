@@ -13,7 +13,7 @@ import pg from "pg";
 import { loadOrCreateLocalMasterKey } from "../service/crypto/local-master-key.js";
 import { startEmbeddedPostgres } from "../service/db/embedded.js";
 import { migrate } from "../service/db/migrate.js";
-import { benchServiceEnv, DURATION, load, MCP_HEADERS, medianRun, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
+import { benchServiceEnv, connectSyntheticOverMcp, DURATION, load, MCP_HEADERS, medianRun, round, startProcess, stop, toolCallBody, type LoadResult } from "./support.js";
 import { benchApiKey, benchFitness, benchOwner, connectSyntheticAthlete } from "./accounts.js";
 
 const STORE_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -72,8 +72,7 @@ async function main(): Promise<void> {
     const runs: LoadResult[] = [];
     try {
       const headers = { ...MCP_HEADERS, "x-api-key": key };
-      const connect = await fetch(`${service.url}/mcp`, { method: "POST", headers, body: toolCallBody("connect_provider", { provider: "synthetic" }) });
-      if (!connect.ok) throw new Error(`connect_provider answered ${connect.status}`);
+      await connectSyntheticOverMcp(service.url, headers);
       const ours = { method: "POST" as const, headers, body: toolCallBody("get_activities", { limit: 20 }) };
       const base = { method: "POST" as const, headers: MCP_HEADERS, body: toolCallBody("echo", { message: "hello" }) };
       await load("warmup", `${service.url}/mcp`, CONNECTIONS, { ...ours, duration: 2 });

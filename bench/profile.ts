@@ -12,7 +12,7 @@ import pg from "pg";
 import { startEmbeddedPostgres } from "../service/db/embedded.js";
 import { migrate } from "../service/db/migrate.js";
 import { benchApiKey, benchOwner } from "./accounts.js";
-import { benchServiceEnv, DURATION, load, MCP_HEADERS, startProcess, stop, toolCallBody } from "./support.js";
+import { benchServiceEnv, connectSyntheticOverMcp, DURATION, load, MCP_HEADERS, startProcess, stop, toolCallBody } from "./support.js";
 
 interface ProfileNode {
   id: number;
@@ -95,8 +95,7 @@ async function main(): Promise<void> {
     const env = await benchServiceEnv(databaseUrl, { LOG_LEVEL: process.env.LOG_LEVEL ?? "info" });
     const service = await startProcess(["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "dist/main.js"], env);
     const headers = { ...MCP_HEADERS, "x-api-key": key };
-    const connect = await fetch(`${service.url}/mcp`, { method: "POST", headers, body: toolCallBody("connect_provider", { provider: "synthetic" }) });
-    if (!connect.ok) throw new Error(`connect_provider answered ${connect.status}`);
+    await connectSyntheticOverMcp(service.url, headers);
     const request = { method: "POST" as const, headers, body: toolCallBody(tool, JSON.parse(argsJson) as Record<string, unknown>) };
     const warmup = await load("warmup", `${service.url}/mcp`, 16, { ...request, duration: 2 });
     const run = await load(tool, `${service.url}/mcp`, 16, request, service.child.pid);

@@ -45,6 +45,12 @@ export function toolCallBody(name: string, args: Record<string, unknown>): strin
   return JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args } });
 }
 
+/** Connects the synthetic athlete for the caller of `headers` through the running service's own connect_provider. */
+export async function connectSyntheticOverMcp(serviceUrl: string, headers: Record<string, string>): Promise<void> {
+  const connect = await fetch(`${serviceUrl}/mcp`, { method: "POST", headers, body: toolCallBody("connect_provider", { provider: "synthetic" }) });
+  if (!connect.ok) throw new Error(`connect_provider answered ${connect.status}`);
+}
+
 export const MCP_HEADERS = {
   "content-type": "application/json",
   accept: "application/json, text/event-stream",
